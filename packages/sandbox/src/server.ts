@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AwsError } from './errors.js';
+import { FaultInjector, type FaultRule } from './faults.js';
+import { JsonDispatcher, jsonError } from './protocols/json.js';
+import { QueryDispatcher, queryError } from './protocols/query.js';
+import type { JsonService, RawReply, RequestContext } from './protocols/types.js';
+import { createServices, type ServiceSet } from './services/index.js';
+import { credentialScope } from './sigv4.js';
+import { World } from './world/world.js';
+
+export interface SandboxOptions {
+  /** 0 (the default) picks a free port. The server listens on 127.0.0.1 only. */
+  port?: number;
+  faults?: FaultRule[];
+  /** Seed of the fault generator, for repeatable runs. */
+  seed?: number;
+}
+
+/** One call the sandbox answered: tests use the log to prove which calls were (or were not) made. */
+export interface RequestRecord {
+  service: string;
+  operation: string;
+  region: string;
+  status: number;
+  fault?: 'throttle' | 'server-error';
+}
+
+/**
+ * A local AWS endpoint that the real SDK v3 clients reach through `AWS_ENDPOINT_URL`. It keeps an
+ * in-memory {@link World} per region and answers each service in its own wire protocol.
+ */
+export class Sandbox {
+  readonly world = new World();
+  readonly faults: FaultInjector;
+  readonly requests: RequestRecord[] = [];
+  /** The sandbox's clock; tests may replace it to move time. */
+  now: () => Date = () => new Date();
+
+  private readonly query = new QueryDispatcher();
+  private readonly json = new JsonDispatcher();
+  private readonly services: ServiceSet;
+  private server?: Server;
+  private baseUrl = '';
+
+  private constructor(options: SandboxOptions) {
+    this.faults = new FaultInjector(options.faults ?? [], options.seed ?? 1);
+    this.services = createServices();
+    for (const service of this.services.query) this.query.register(service);
+    for (const service of this.services.json) this.json.register(service);
+  }
+
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    const sandbox = new Sandbox(options);
+    await sandbox.listen(options.port ?? 0);
+    return sandbox;
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  /** The variables that point an SDK client (or an action's dist/) at this sandbox. */
+  env(region = 'us-east-1'): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL: this.baseUrl,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'sandbox-secret-key',
+    };
+  }
+
+  /** Calls made so far, optionally only those of one service. */
+  calls(service?: string): RequestRecord[] {
+    return service ? this.requests.filter((r) => r.service === service) : [...this.requests];
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await this.services.close();
+  }
+
+  private listen(port: number): Promise<void> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        // A bug in the sandbox must be loud, never a silent empty success.
+        console.error('sandbox: internal error', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`sandbox internal error: ${String(error)}`);
+      });
+    });
+    server.keepAliveTimeout = 1000;
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const { port: bound } = server.address() as AddressInfo;
+        this.baseUrl = `http://127.0.0.1:${bound}`;
+        resolve();
+      });
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const headers = flatHeaders(req);
+    const reply = await this.answer(body, headers);
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+  }
+
+  private async answer(body: Buffer, headers: Record<string, string>): Promise<RawReply> {
+    const scope = credentialScope(headers['authorization']);
+    const target = headers['x-amz-target'];
+    const jsonTarget = this.json.resolve(target);
+    const ctx: RequestContext = {
+      region: scope?.region ?? 'us-east-1',
+      service: scope?.service ?? 'unknown',
+      operation: 'Unknown',
+      requestId: randomUUID(),
+      world: this.world,
+      now: () => this.now(),
+    };
+
+    if (jsonTarget) {
+      ctx.service = jsonTarget.service.signingName;
+      ctx.operation = jsonTarget.operation;
+      return this.record(
+        ctx,
+        () => this.json.dispatch(ctx, jsonTarget.service, body, headers),
+        jsonTarget.service,
+      );
+    }
+    if (this.query.handles(ctx.service)) {
+      ctx.operation = this.query.operationOf(body);
+      return this.record(ctx, () => this.query.dispatch(ctx, body));
+    }
+    const reply: RawReply = {
+      status: 400,
+      headers: { 'content-type': 'text/plain' },
+      body: `sandbox: no service for signing name "${ctx.service}" and target "${target ?? ''}"`,
+    };
+    this.requests.push({
+      service: ctx.service,
+      operation: target ?? 'Unknown',
+      region: ctx.region,
+      status: 400,
+    });
+    return reply;
+  }
+
+  /** Applies latency and injected faults, answers, and logs the call. */
+  private async record(
+    ctx: RequestContext,
+    answer: () => Promise<RawReply>,
+    json?: JsonService,
+  ): Promise<RawReply> {
+    const decision = this.faults.decide(ctx.service, ctx.operation);
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    let reply: RawReply;
+    if (decision.fault) {
+      const error =
+        decision.fault === 'throttle'
+          ? json
+            ? new AwsError('ThrottlingException', 'Rate exceeded', 400, { queryCode: 'Throttling' })
+            : new AwsError('Throttling', 'Rate exceeded', 400)
+          : new AwsError('ServiceUnavailable', 'Service is unavailable (injected)', 503);
+      reply = json ? jsonError(ctx, json, error) : queryError(ctx, error);
+    } else {
+      reply = await answer();
+    }
+    this.requests.push({
+      service: ctx.service,
+      operation: ctx.operation,
+      region: ctx.region,
+      status: reply.status,
+      ...(decision.fault ? { fault: decision.fault } : {}),
+    });
+    return reply;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}

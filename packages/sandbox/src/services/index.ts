@@ -1,0 +1,22 @@
+import type { JsonService, QueryService } from '../protocols/types.js';
+import { cloudWatchService } from './cloudwatch/index.js';
+import { createDynamoDbService } from './dynamodb/index.js';
+import { rdsService } from './rds/index.js';
+import { secretsManagerService } from './secrets-manager/index.js';
+import { ssmService } from './ssm/index.js';
+
+/** Every service the sandbox speaks, one module each; `close` releases what they started. */
+export interface ServiceSet {
+  query: QueryService[];
+  json: JsonService[];
+  close(): Promise<void>;
+}
+
+export function createServices(): ServiceSet {
+  const dynamodb = createDynamoDbService();
+  return {
+    query: [rdsService],
+    json: [dynamodb.service, cloudWatchService, ssmService, secretsManagerService],
+    close: () => dynamodb.close(),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The sandbox's picture of an AWS account: what the scenarios build and the service modules read
+ * and change. Field names follow the AWS API shapes so that a service module maps them one to one.
+ */
+
+export const ACCOUNT_ID = '123456789012';
+
+export interface DbCluster {
+  identifier: string;
+  region: string;
+  arn: string;
+  /** AWS's free-string cluster status: available, creating, modifying, deleting, promoting, ... */
+  status: string;
+  engine: string;
+  engineVersion: string;
+  /** Host of the writer endpoint; in the sandbox, a real local PostgreSQL server. */
+  endpoint: string;
+  readerEndpoint: string;
+  port: number;
+  databaseName?: string;
+  masterUsername: string;
+  deletionProtection: boolean;
+  storageEncrypted: boolean;
+  /** Identifier of the global cluster this cluster is a member of, if any. */
+  globalClusterIdentifier?: string;
+  createdAt: Date;
+}
+
+export interface DbInstance {
+  identifier: string;
+  region: string;
+  arn: string;
+  clusterIdentifier: string;
+  /** AWS's DBInstanceStatus: available, creating, modifying, rebooting, deleting, ... */
+  status: string;
+  instanceClass: string;
+  engine: string;
+  isClusterWriter: boolean;
+  createdAt: Date;
+}
+
+export interface GlobalClusterMember {
+  clusterArn: string;
+  isWriter: boolean;
+}
+
+export interface GlobalCluster {
+  identifier: string;
+  arn: string;
+  status: string;
+  engine: string;
+  engineVersion: string;
+  storageEncrypted: boolean;
+  deletionProtection: boolean;
+  members: GlobalClusterMember[];
+}
+
+export interface TableReplica {
+  regionName: string;
+  /** CREATING, CREATION_FAILED, UPDATING, DELETING, ACTIVE, REGION_DISABLED, INACCESSIBLE_ENCRYPTION_CREDENTIALS */
+  replicaStatus: string;
+}
+
+/**
+ * What the sandbox adds to a DynamoDB table kept by dynalite: the global-table view (replicas) and
+ * a status override, so that a scenario can show a table or replica that is not ACTIVE.
+ */
+export interface TableOverlay {
+  tableName: string;
+  region: string;
+  /** When set, DescribeTable reports this TableStatus instead of dynalite's. */
+  tableStatus?: string;
+  /** Replicas in other regions (a 2019.11.21 global table lists the regions other than the caller's). */
+  replicas: TableReplica[];
+}
+
+export interface Secret {
+  name: string;
+  region: string;
+  arn: string;
+  secretString: string;
+  versionId: string;
+  createdAt: Date;
+  /** Set when the secret is scheduled for deletion: reads then fail with InvalidRequestException. */
+  deletedAt?: Date;
+}
+
+export interface Parameter {
+  name: string;
+  region: string;
+  type: 'String' | 'StringList' | 'SecureString';
+  value: string;
+  version: number;
+  lastModifiedDate: Date;
+  tier: 'Standard' | 'Advanced';
+}
+
+export interface MetricPoint {
+  timestamp: Date;
+  value: number;
+}
+
+/** A scripted CloudWatch series: the points a scenario says the metric has. */
+export interface MetricSeries {
+  region: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  /** Called on every read, so a series can move with time; `now` is the sandbox's clock. */
+  points: (now: Date) => MetricPoint[];
+}
+
+/** State kept per region, keyed by the region of each request's credential scope. */
+export interface RegionState {
+  clusters: Map<string, DbCluster>;
+  instances: Map<string, DbInstance>;
+  tables: Map<string, TableOverlay>;
+  secrets: Map<string, Secret>;
+  parameters: Map<string, Parameter>;
+  metrics: MetricSeries[];
+}
