@@ -12,6 +12,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }],
   },
   // Servers (PostgreSQL, the AWS sandbox) start per test file; two cores, so two workers.
+  reporters: ['default', '<rootDir>/scripts/jest-count-reporter.js'],
   maxWorkers: 2,
   testTimeout: 60_000,
 };

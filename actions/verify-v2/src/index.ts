@@ -1,3 +1,4 @@
-import * as core from '@actions/core';
-import { hello } from '@dbmig/shared';
-core.info(hello('x'));
+import { runAction } from '@dbmig/shared';
+import { verifyV2 } from './main.js';
+
+await runAction('verify-v2', verifyV2);

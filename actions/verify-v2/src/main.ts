@@ -1,0 +1,51 @@
+import {
+  AwsClients,
+  buildConfig,
+  verifyHealth,
+  VerdictError,
+  writeReportSummary,
+  type ActionIO,
+} from '@dbmig/shared';
+import { Outputs, readInputs } from './inputs.js';
+
+/** Phase 1 (steps 1.2 and 1.3): read-only health of every v2 resource, reported check by check. */
+export async function verifyV2(io: ActionIO): Promise<void> {
+  const inputs = readInputs(io);
+  const config = buildConfig({
+    environment: inputs.environment,
+    ...(inputs.config ? { configFile: inputs.config } : {}),
+    maxAttempts: inputs.maxAttempts,
+  });
+  const clients = new AwsClients({
+    maxAttempts: config.aws.maxAttempts,
+    retryMode: config.aws.retryMode,
+    userAgent: io.action,
+  });
+  try {
+    const report = await verifyHealth({
+      config,
+      clients,
+      options: {
+        maxReplicationLagSeconds: inputs.maxReplicationLagSeconds,
+        expectEmpty: inputs.expectEmpty,
+        sslMode: inputs.sslMode,
+      },
+      mask: (value) => void io.secret(value),
+    });
+    const verdict = { failOnWarning: inputs.failOnWarning };
+    const healthy = report.healthy(verdict);
+    io.setOutput(Outputs.healthy, String(healthy));
+    io.setOutput(Outputs.report, report.toJSON(verdict));
+    await writeReportSummary(report, verdict, io.summary);
+    io.info(report.toMarkdown(verdict));
+    if (!healthy) {
+      const failing = report
+        .failing(verdict)
+        .map((c) => `${c.id} (${c.region ?? ''} ${c.resource ?? ''}): ${c.detail}`)
+        .join('; ');
+      throw new VerdictError(`v2 is not healthy for ${config.environment}: ${failing}`);
+    }
+  } finally {
+    clients.destroy();
+  }
+}

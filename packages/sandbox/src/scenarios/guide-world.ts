@@ -1,0 +1,251 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import type { Generation } from '@dbmig/shared';
+import type { PostgresServer } from '../postgres/index.js';
+import type { DbCluster, DbInstance, GlobalCluster } from '../world/types.js';
+import type { World } from '../world/world.js';
+import type { Scenario, ScenarioContext } from './types.js';
+
+/** Instances per cluster in the guide's stack (its cleanup script loops over 0 and 1). */
+const INSTANCES_PER_CLUSTER = 2;
+const ENGINE = 'aurora-postgresql';
+const ENGINE_VERSION = '15.4';
+/** Replication lag of a healthy secondary, in milliseconds (AuroraGlobalDBReplicationLag's unit). */
+export const HEALTHY_LAG_MS = 150;
+
+/**
+ * The guide's world after `pulumi up` for one environment: v1 serving production, v2 deployed beside it
+ * (Phase 1, step 1.1 done), both as Aurora global databases across the primary and DR regions, with
+ * their DynamoDB global tables, secrets, and the SSM parameters still pointing at v1.
+ */
+export const guideWorld: Scenario = {
+  name: 'guide-world',
+  description:
+    "The guide's world after `pulumi up`: v1 in service, v2 deployed beside it, healthy and empty.",
+  apply: async (ctx) => {
+    const { config, databases } = ctx;
+    addGeneration(ctx, config.v1, databases.v1);
+    addGeneration(ctx, config.v2, databases.v2);
+    await createTables(ctx, [config.v1.table, config.v2.table]);
+    addParameters(ctx);
+    await resetDatabases(ctx);
+  },
+};
+
+function addGeneration(ctx: ScenarioContext, generation: Generation, server: PostgresServer): void {
+  const { world } = ctx.sandbox;
+  const { regions, database } = ctx.config;
+  const now = ctx.sandbox.now();
+  const primary = addCluster(
+    world,
+    regions.primary,
+    generation.primaryCluster,
+    generation.primaryInstancePattern,
+    {
+      server,
+      databaseName: database.name,
+      masterUsername: database.user,
+      env: ctx.config.environment,
+      now,
+    },
+  );
+  const dr = addCluster(world, regions.dr, generation.drCluster, generation.drInstancePattern, {
+    server,
+    masterUsername: database.user,
+    env: ctx.config.environment,
+    now,
+  });
+  primary.globalClusterIdentifier = generation.globalCluster;
+  dr.globalClusterIdentifier = generation.globalCluster;
+  const global: GlobalCluster = {
+    identifier: generation.globalCluster,
+    arn: `arn:aws:rds::${world.accountId}:global-cluster:${generation.globalCluster}`,
+    status: 'available',
+    engine: ENGINE,
+    engineVersion: ENGINE_VERSION,
+    storageEncrypted: true,
+    deletionProtection: true,
+    members: [
+      { clusterArn: primary.arn, isWriter: true },
+      { clusterArn: dr.arn, isWriter: false },
+    ],
+  };
+  world.globalClusters.set(global.identifier, global);
+
+  world.region(regions.primary).secrets.set(generation.secret, {
+    name: generation.secret,
+    region: regions.primary,
+    arn: world.arn('secretsmanager', regions.primary, `secret:${generation.secret}-AbCdEf`),
+    secretString: server.password,
+    versionId: `${generation.secret}-v1`,
+    createdAt: now,
+  });
+
+  // AuroraGlobalDBReplicationLag exists only in the secondary region, per DR cluster.
+  world.region(regions.dr).metrics.push({
+    region: regions.dr,
+    namespace: 'AWS/RDS',
+    metricName: 'AuroraGlobalDBReplicationLag',
+    dimensions: { DBClusterIdentifier: generation.drCluster },
+    points: (at) => minuteSeries(at, 60, () => HEALTHY_LAG_MS),
+  });
+}
+
+interface ClusterOptions {
+  server: PostgresServer;
+  databaseName?: string;
+  masterUsername: string;
+  env: string;
+  now: Date;
+}
+
+function addCluster(
+  world: World,
+  region: string,
+  identifier: string,
+  instancePattern: string,
+  o: ClusterOptions,
+) {
+  const cluster: DbCluster = {
+    identifier,
+    region,
+    arn: world.arn('rds', region, `cluster:${identifier}`),
+    status: 'available',
+    engine: ENGINE,
+    engineVersion: ENGINE_VERSION,
+    // In AWS a DNS name; here the real PostgreSQL server that stands in for the cluster.
+    endpoint: o.server.host,
+    readerEndpoint: o.server.host,
+    port: o.server.port,
+    ...(o.databaseName ? { databaseName: o.databaseName } : {}),
+    masterUsername: o.masterUsername,
+    deletionProtection: true,
+    storageEncrypted: true,
+    createdAt: o.now,
+  };
+  world.region(region).clusters.set(identifier, cluster);
+  for (let i = 0; i < INSTANCES_PER_CLUSTER; i++) {
+    addInstance(world, cluster, instancePattern.replace('{i}', String(i)), i === 0, o.now);
+  }
+  return cluster;
+}
+
+export function addInstance(
+  world: World,
+  cluster: DbCluster,
+  identifier: string,
+  writer: boolean,
+  now: Date,
+) {
+  const instance: DbInstance = {
+    identifier,
+    region: cluster.region,
+    arn: world.arn('rds', cluster.region, `db:${identifier}`),
+    clusterIdentifier: cluster.identifier,
+    status: 'available',
+    instanceClass: 'db.r6g.large',
+    engine: ENGINE,
+    isClusterWriter: writer,
+    createdAt: now,
+  };
+  world.region(cluster.region).instances.set(identifier, instance);
+  return instance;
+}
+
+/** One point a minute for the last `minutes` minutes. */
+export function minuteSeries(at: Date, minutes: number, value: (minutesAgo: number) => number) {
+  const end = Math.floor(at.getTime() / 60_000) * 60_000;
+  return Array.from({ length: minutes }, (_, k) => ({
+    timestamp: new Date(end - k * 60_000),
+    value: value(k),
+  }));
+}
+
+/**
+ * Global tables: the table exists in both regions (kept by the sandbox's DynamoDB), and each region's
+ * DescribeTable lists the other region as an ACTIVE replica.
+ */
+async function createTables(ctx: ScenarioContext, tables: string[]): Promise<void> {
+  const { regions } = ctx.config;
+  const pairs: [string, string][] = [
+    [regions.primary, regions.dr],
+    [regions.dr, regions.primary],
+  ];
+  for (const [region, other] of pairs) {
+    const client = new DynamoDBClient({
+      region,
+      endpoint: ctx.sandbox.url,
+      credentials: { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret-key' },
+      maxAttempts: 1,
+    });
+    try {
+      for (const table of tables) {
+        await createSessionTable(client, table);
+        ctx.sandbox.world.region(region).tables.set(table, {
+          tableName: table,
+          region,
+          replicas: [{ regionName: other, replicaStatus: 'ACTIVE' }],
+        });
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+}
+
+async function createSessionTable(client: DynamoDBClient, table: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'session_id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'session_id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    // The lab keeps its DynamoDB between scenario loads; an existing table is the state we want.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** The parameters the applications read, still pointing at v1 (Phase 3 has not run). */
+function addParameters(ctx: ScenarioContext): void {
+  const { config, sandbox, databases } = ctx;
+  const region = config.regions.primary;
+  const parameters = sandbox.world.region(region).parameters;
+  const now = sandbox.now();
+  const put = (name: string, type: 'String' | 'SecureString', value: string) =>
+    parameters.set(name, { name, region, type, value, version: 1, lastModifiedDate: now, tier: 'Standard' });
+  put(config.parameters.endpoint, 'SecureString', `${databases.v1.host}:${databases.v1.port}`);
+  put(config.parameters.passwordSecret, 'String', config.v1.secret);
+  put(config.parameters.dynamodbTable, 'String', config.v1.table);
+}
+
+/**
+ * v1 holds the payments data; v2 is empty, as right after `pulumi up`. The schema belongs to the
+ * application user and the data is written as that user, as in production.
+ */
+async function resetDatabases(ctx: ScenarioContext): Promise<void> {
+  for (const server of [ctx.databases.v1, ctx.databases.v2]) {
+    await server.admin((client) =>
+      client.query(
+        `DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION "${server.user}";`,
+      ),
+    );
+  }
+  await ctx.databases.v1.session(async (client) => {
+    await client.query(`
+      CREATE TABLE payments (
+        id bigserial PRIMARY KEY,
+        account_id text NOT NULL,
+        amount_cents bigint NOT NULL,
+        currency char(3) NOT NULL DEFAULT 'USD',
+        status text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      INSERT INTO payments (account_id, amount_cents, status)
+        SELECT 'acct-' || (g % 97), (g * 137) % 100000, CASE WHEN g % 10 = 0 THEN 'refunded' ELSE 'settled' END
+        FROM generate_series(1, 1000) AS g;
+    `);
+  });
+}

@@ -1,0 +1,24 @@
+import { AwsError } from '../../errors.js';
+
+/*
+ * RDS faults as they go on the wire. The `<Code>` is the model's `awsQueryError` code, which is not
+ * always the SDK class name: `DBInstanceNotFound` on the wire becomes `DBInstanceNotFoundFault` in the
+ * SDK (../shared/reference/aws.md §4). Not found is HTTP 404.
+ */
+
+export function dbClusterNotFound(identifier: string): AwsError {
+  return new AwsError('DBClusterNotFoundFault', `DBCluster ${identifier} not found.`, 404);
+}
+
+export function dbInstanceNotFound(identifier: string): AwsError {
+  return new AwsError('DBInstanceNotFound', `DBInstance ${identifier} not found.`, 404);
+}
+
+export function globalClusterNotFound(identifier: string): AwsError {
+  return new AwsError('GlobalClusterNotFoundFault', `GlobalCluster ${identifier} not found.`, 404);
+}
+
+/** Unmodelled in the SDK, so `err.name` is the wire code itself. */
+export function invalidParameterValue(message: string): AwsError {
+  return new AwsError('InvalidParameterValue', message, 400);
+}

@@ -1,0 +1,5 @@
+export { buildConfig, type BuildConfigOptions } from './build-config.js';
+export type { Generation, MigrationConfig } from './types.js';
+export { instanceName } from './templates.js';
+export { awsRegions, isAwsRegion } from './regions.js';
+export { validateEnvironment } from './environment.js';

@@ -1,0 +1,7 @@
+export { SSL_MODES, tlsOptions, type SslMode } from './ssl-mode.js';
+export {
+  probeDatabase,
+  DatabaseProbeError,
+  type DatabaseTarget,
+  type ProbeResult,
+} from './postgres-probe.js';

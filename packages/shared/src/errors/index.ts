@@ -1,0 +1,12 @@
+export { InputError, type InputLocation } from './input-error.js';
+export {
+  AwsCallError,
+  callAws,
+  classifyAwsError,
+  describeAwsError,
+  isAwsError,
+  isNotFound,
+  type AwsCallContext,
+  type AwsErrorKind,
+} from './aws-error.js';
+export { VerdictError } from './verdict-error.js';

@@ -1,0 +1,27 @@
+import * as core from '@actions/core';
+import { redact } from '../secrets/redact.js';
+import { escapeHtml } from './escape.js';
+import type { Report, VerdictOptions } from './report.js';
+
+export type JobSummary = typeof core.summary;
+
+/**
+ * Append the report to the job summary: a heading, the verdict, and a table of every check with its
+ * region. Outside a runner (no GITHUB_STEP_SUMMARY) the Markdown goes to the log instead.
+ */
+export async function writeReportSummary(
+  report: Report,
+  options: VerdictOptions,
+  summary: JobSummary = core.summary,
+): Promise<void> {
+  if (!process.env['GITHUB_STEP_SUMMARY']) {
+    core.info(report.toMarkdown(options));
+    return;
+  }
+  const header = ['Status', 'Check', 'Region', 'Resource', 'Detail'].map((data) => ({ data, header: true }));
+  await summary
+    .addHeading(escapeHtml(redact(report.title)), 2)
+    .addRaw(`<p><strong>${escapeHtml(report.verdict(options))}</strong></p>`, true)
+    .addTable([header, ...report.rows().map((row) => row.map(escapeHtml))])
+    .write();
+}

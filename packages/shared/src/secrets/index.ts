@@ -1,0 +1,1 @@
+export { clearSecrets, redact, redacted, registerSecret } from './redact.js';

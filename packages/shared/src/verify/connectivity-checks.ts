@@ -1,0 +1,85 @@
+import type { DBCluster } from '@aws-sdk/client-rds';
+import { DatabaseProbeError, probeDatabase } from '../data/postgres-probe.js';
+import type { Check } from '../report/index.js';
+import { readDatabaseSecret } from '../resources/secret.js';
+import type { HealthContext } from './types.js';
+
+/**
+ * Step 1.3 of the guide: read the v2 password from Secrets Manager (masked at once, never printed),
+ * connect to the v2 writer endpoint with it, run `SELECT version()`, and count the tables in `public`.
+ */
+export async function checkConnectivity(
+  ctx: HealthContext,
+  primary: DBCluster | undefined,
+): Promise<Check[]> {
+  const { config, clients, options } = ctx;
+  const secretCheck: Check = {
+    id: 'secret',
+    title: 'v2 secret readable',
+    region: config.regions.primary,
+    resource: config.v2.secret,
+    status: 'fail',
+    detail: '',
+  };
+  const connectCheck: Check = {
+    id: 'database-connection',
+    title: 'v2 writer accepts a connection',
+    region: config.regions.primary,
+    resource: primary?.Endpoint ? `${primary.Endpoint}:${primary.Port}` : config.v2.primaryCluster,
+    status: 'skip',
+    detail: '',
+  };
+  const emptyCheck: Check = {
+    id: 'database-empty',
+    title: options.expectEmpty ? 'v2 database empty' : 'v2 database tables',
+    region: config.regions.primary,
+    resource: `${config.database.name}.public`,
+    status: 'skip',
+    detail: 'no connection',
+  };
+
+  let secret;
+  try {
+    secret = await readDatabaseSecret(clients.secretsManager(config.regions.primary), config.v2.secret);
+  } catch (error) {
+    secretCheck.detail = (error as Error).message;
+  }
+  if (secret) {
+    ctx.mask(secret.raw);
+    ctx.mask(secret.credentials.password);
+    secretCheck.status = 'pass';
+    secretCheck.detail = secret.credentials.username
+      ? `JSON document with username ${secret.credentials.username} and a password`
+      : 'plain password';
+  } else if (!secretCheck.detail) {
+    secretCheck.detail = 'secret not found';
+  }
+
+  if (!primary?.Endpoint || !primary.Port) {
+    connectCheck.detail = 'no v2 primary cluster endpoint';
+  } else if (!secret) {
+    connectCheck.detail = 'no password: the v2 secret could not be read';
+  } else {
+    try {
+      const result = await probeDatabase({
+        host: primary.Endpoint,
+        port: primary.Port,
+        database: config.database.name,
+        user: secret.credentials.username ?? config.database.user,
+        password: secret.credentials.password,
+        sslMode: options.sslMode,
+      });
+      connectCheck.status = 'pass';
+      connectCheck.detail = result.version.split(' on ')[0] ?? result.version;
+      emptyCheck.status = options.expectEmpty && result.publicTables > 0 ? 'fail' : 'pass';
+      emptyCheck.detail =
+        result.publicTables === 0
+          ? 'no tables in public'
+          : `${result.publicTables} table(s) in public${options.expectEmpty ? ': v2 was expected to be empty before Phase 2' : ''}`;
+    } catch (error) {
+      connectCheck.status = 'fail';
+      connectCheck.detail = error instanceof DatabaseProbeError ? error.message : String(error);
+    }
+  }
+  return [secretCheck, connectCheck, emptyCheck];
+}

@@ -1,0 +1,2 @@
+export { verifyHealth } from './health.js';
+export type { HealthContext, HealthOptions } from './types.js';
