@@ -28,13 +28,16 @@ export interface VerifyInputs {
   expectEmpty: boolean;
   sslMode: SslMode;
   failOnWarning: boolean;
-  maxAttempts: number;
+  /** Undefined: the config file's aws.max-attempts, else the default. */
+  maxAttempts?: number;
 }
 
 /** Reads and validates every input before any AWS call. */
 export function readInputs(io: ActionIO): VerifyInputs {
   const config = io.string(Inputs.config);
+  const maxAttempts = io.integer(Inputs.maxAttempts, { min: 1, max: 20 });
   return {
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     environment: io.string(Inputs.environment, { required: true }),
     check: io.choice(Inputs.check, CHECKS, 'health'),
     ...(config ? { config } : {}),
@@ -46,6 +49,5 @@ export function readInputs(io: ActionIO): VerifyInputs {
     expectEmpty: io.boolean(Inputs.expectEmpty, { default: false }),
     sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
     failOnWarning: io.boolean(Inputs.failOnWarning, { default: false }),
-    maxAttempts: io.integer(Inputs.maxAttempts, { default: 5, min: 1, max: 20 }),
   };
 }

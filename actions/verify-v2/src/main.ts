@@ -14,7 +14,7 @@ export async function verifyV2(io: ActionIO): Promise<void> {
   const config = buildConfig({
     environment: inputs.environment,
     ...(inputs.config ? { configFile: inputs.config } : {}),
-    maxAttempts: inputs.maxAttempts,
+    ...(inputs.maxAttempts !== undefined ? { maxAttempts: inputs.maxAttempts } : {}),
   });
   const clients = new AwsClients({
     maxAttempts: config.aws.maxAttempts,

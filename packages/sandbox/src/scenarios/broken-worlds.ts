@@ -60,12 +60,12 @@ export const brokenWorlds: Scenario[] = [
     const primary = v2Cluster(ctx, 'primary');
     for (const member of v2Global(ctx).members) member.isWriter = member.clusterArn !== primary.arn;
   }),
-  variant('replication-lag-high', 'The v2 DR cluster lags 45 s behind the primary.', (ctx) => {
+  variant('replication-lag-high', 'The v2 DR cluster lags two minutes behind the primary.', (ctx) => {
     const { config, sandbox } = ctx;
     const series = sandbox.world
       .region(config.regions.dr)
       .metrics.find((m) => m.dimensions['DBClusterIdentifier'] === config.v2.drCluster)!;
-    series.points = (at) => minuteSeries(at, 60, (minutesAgo) => (minutesAgo < 10 ? 45_000 : 150));
+    series.points = (at) => minuteSeries(at, 60, (minutesAgo) => (minutesAgo < 10 ? 120_000 : 150));
   }),
   variant('deletion-protection-off', 'Deletion protection is off on the v2 primary cluster.', (ctx) => {
     v2Cluster(ctx, 'primary').deletionProtection = false;

@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { MiddlewareStack } from '@smithy/types';
+import { annotateCallErrors } from './call-context.js';
 import { toolkitName, toolkitVersion } from './version.js';
 
 export type RetryMode = 'adaptive' | 'standard';
@@ -26,6 +28,8 @@ interface SharedClientConfig {
 
 interface Destroyable {
   destroy(): void;
+  // Every SDK client has one; its type parameters differ per client and do not matter to the annotation.
+  middlewareStack: unknown;
 }
 
 /**
@@ -49,7 +53,7 @@ export class AwsClients {
   }
 
   secretsManager(region: string): SecretsManagerClient {
-    return this.client('secrets-manager', region, (config) => new SecretsManagerClient(config));
+    return this.client('secretsmanager', region, (config) => new SecretsManagerClient(config));
   }
 
   ssm(region: string): SSMClient {
@@ -83,6 +87,7 @@ export class AwsClients {
         ...(this.options.userAgent ? [[this.options.userAgent] as [string]] : []),
       ],
     });
+    annotateCallErrors(client.middlewareStack as MiddlewareStack<object, object>, service, region);
     this.cache.set(key, client);
     return client;
   }

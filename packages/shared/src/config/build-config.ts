@@ -50,6 +50,8 @@ export function buildConfig(options: BuildConfigOptions): MigrationConfig {
   const file = options.configFile
     ? readConfigFile(options.configFile, options.cwd ?? process.cwd())
     : undefined;
+  // Validated even when the input overrides it: a bad file is a bad file.
+  const fileMaxAttempts = readMaxAttemptsFromFile(file);
   const names = new Names(environment, file);
 
   const regions = readRegions(file);
@@ -90,7 +92,7 @@ export function buildConfig(options: BuildConfigOptions): MigrationConfig {
       ),
     },
     aws: {
-      maxAttempts: maxAttemptsInput ?? readMaxAttemptsFromFile(file),
+      maxAttempts: maxAttemptsInput ?? fileMaxAttempts,
       retryMode: readRetryMode(file),
     },
   };

@@ -1,3 +1,4 @@
+import { callContextOf } from '../aws/call-context.js';
 import { redact } from '../secrets/redact.js';
 
 /**
@@ -193,8 +194,10 @@ const configureCredentials =
   '`aws-region` before this action, and give the job `permissions: id-token: write`';
 
 /** One actionable line saying what failed, why, and what to do about it. Secrets are redacted. */
-export function describeAwsError(error: unknown, context: AwsCallContext = {}): string {
+export function describeAwsError(error: unknown, given: AwsCallContext = {}): string {
   const err = shape(error);
+  // What the caller says wins; the client's own record of the call fills the gaps.
+  const context = { ...callContextOf(error instanceof AwsCallError ? error.cause : error), ...given };
   const name = nameOf(err) || 'Error';
   const awsMessage = typeof err.message === 'string' && err.message.length > 0 ? err.message : '(no message)';
   const attempts = typeof err.$metadata?.attempts === 'number' ? err.$metadata.attempts : undefined;
@@ -222,7 +225,7 @@ export function describeAwsError(error: unknown, context: AwsCallContext = {}): 
       line =
         `${what}${on}${where} was throttled or failed transiently` +
         `${attempts !== undefined ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''} (${said}). ` +
-        'Re-run later, or raise aws.max-attempts in the config.';
+        'Re-run later, or raise the max-attempts input (aws.max-attempts in the config file).';
       break;
     case 'invalid-state':
       line = `${context.resource ?? 'The resource'}${where} is in a state that does not allow ${what} now (${said}). Wait for it to settle and re-run.`;

@@ -181,7 +181,7 @@ async function lagCheck(ctx: HealthContext, dr: DBCluster | undefined): Promise<
   return {
     ...base,
     status: ok ? 'pass' : 'fail',
-    detail: `max ${seconds(lag.maxMs)}, latest ${seconds(lag.latestMs ?? lag.maxMs)} over ${lag.points} minute(s)`,
+    detail: `max ${seconds(lag.maxMs)}, latest ${seconds(lag.latestMs ?? lag.maxMs)} (${lag.points} data points in the last 15 minutes)`,
   };
 }
 

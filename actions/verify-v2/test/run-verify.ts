@@ -1,0 +1,47 @@
+import { runAction, type ActionRun, type Lab } from '@dbmig/sandbox';
+
+/** Inputs every run gets unless a test says otherwise: the sandbox's databases speak plain text. */
+export const BASE_INPUTS = { environment: 'dev', 'ssl-mode': 'disable' };
+
+/** Runs verify-v2's bundled dist/ as the runner does, against the lab's sandbox. */
+export function runVerify(lab: Lab, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
+  return runAction({
+    actionDir: 'actions/verify-v2',
+    inputs: { ...BASE_INPUTS, ...inputs },
+    env: { ...lab.env(), ...env },
+    timeoutMs: 120_000,
+  });
+}
+
+export interface ReportCheck {
+  id: string;
+  title: string;
+  region?: string;
+  resource?: string;
+  status: 'pass' | 'warn' | 'fail' | 'skip';
+  detail: string;
+}
+
+export function reportOf(run: ActionRun): { healthy: boolean; checks: ReportCheck[] } {
+  if (!run.outputs['report']) {
+    throw new Error(`no report output; exit ${run.exitCode}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  }
+  return JSON.parse(run.outputs['report']) as { healthy: boolean; checks: ReportCheck[] };
+}
+
+export function statusOf(run: ActionRun, id: string): string | undefined {
+  return reportOf(run).checks.find((c) => c.id === id)?.status;
+}
+
+export function errorsOf(run: ActionRun): string[] {
+  return run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+}
+
+/** Every place a value could leak to, except the `::add-mask::` lines that register it. */
+export function everythingPrinted(run: ActionRun): string {
+  const stdout = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  return [stdout, run.stderr, JSON.stringify(run.outputs), run.summary, JSON.stringify(run.env)].join('\n');
+}
