@@ -3,3 +3,7 @@ export { AwsError } from './errors.js';
 export type { FaultRule } from './faults.js';
 export { World } from './world/world.js';
 export type * from './world/types.js';
+export { startLab, type Lab, type LabOptions } from './lab.js';
+export { scenarios, findScenario, HEALTHY_LAG_MS, type Scenario } from './scenarios/index.js';
+export { runAction, ActionTimeoutError, type ActionRun, type RunActionOptions, type Annotation } from './harness/index.js';
+export { startPostgres, type PostgresServer } from './postgres/index.js';

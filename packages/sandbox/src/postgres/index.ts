@@ -1,0 +1,2 @@
+export { startPostgres, type PostgresServer, type StartPostgresOptions } from './server.js';
+export { freePort, isPortOpen } from './free-port.js';
