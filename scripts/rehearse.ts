@@ -17,7 +17,10 @@ interface ReportCheck {
   detail: string;
 }
 
-const STATUS = { pass: '✅ pass', warn: '⚠️  warn', fail: '❌ FAIL', skip: '⏭️  skip' } as Record<string, string>;
+const STATUS = { pass: '✅ pass', warn: '⚠️  warn', fail: '❌ FAIL', skip: '⏭️  skip' } as Record<
+  string,
+  string
+>;
 
 function printReport(run: ActionRun): void {
   const report = run.outputs['report'];
@@ -26,7 +29,9 @@ function printReport(run: ActionRun): void {
   const width = Math.max(...checks.map((c) => c.title.length));
   for (const check of checks) {
     const region = (check.region ?? '').padEnd(20);
-    console.log(`    ${STATUS[check.status] ?? check.status}  ${check.title.padEnd(width)}  ${region}  ${check.detail}`);
+    console.log(
+      `    ${STATUS[check.status] ?? check.status}  ${check.title.padEnd(width)}  ${region}  ${check.detail}`,
+    );
   }
 }
 
@@ -63,7 +68,12 @@ function phases(environment: string): Phase[] {
 async function runPhase(lab: Lab, phase: Phase): Promise<boolean> {
   console.log(`\n▶ ${phase.title}`);
   if (phase.scenario) await lab.load(phase.scenario);
-  const run = await runAction({ actionDir: phase.action, inputs: phase.inputs, env: lab.env(), timeoutMs: 300_000 });
+  const run = await runAction({
+    actionDir: phase.action,
+    inputs: phase.inputs,
+    env: lab.env(),
+    timeoutMs: 300_000,
+  });
   printReport(run);
   for (const annotation of run.annotations.filter((a) => a.level === 'error')) {
     console.log(`    ::error:: ${annotation.message}`);
@@ -71,7 +81,9 @@ async function runPhase(lab: Lab, phase: Phase): Promise<boolean> {
   const succeeded = run.exitCode === 0;
   const asExpected = succeeded === (phase.expect === 'success');
   const outcome = succeeded ? 'succeeded' : `failed (exit ${run.exitCode})`;
-  console.log(`  ${asExpected ? '✔' : '✘'} ${phase.action} ${outcome} in ${run.durationMs} ms — expected ${phase.expect}`);
+  console.log(
+    `  ${asExpected ? '✔' : '✘'} ${phase.action} ${outcome} in ${run.durationMs} ms — expected ${phase.expect}`,
+  );
   if (!asExpected) console.log(`\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
   if (phase.scenario) await lab.load('guide-world');
   return asExpected;
@@ -81,7 +93,9 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { environment: { type: 'string', default: 'dev' } } });
   const environment = values.environment!;
   const started = Date.now();
-  console.log(`Rehearsal of the v1 → v2 migration for "${environment}": starting the AWS sandbox and PostgreSQL v1/v2…`);
+  console.log(
+    `Rehearsal of the v1 → v2 migration for "${environment}": starting the AWS sandbox and PostgreSQL v1/v2…`,
+  );
   const lab = await startLab({ environment });
   let ok = true;
   try {
@@ -98,7 +112,9 @@ async function main(): Promise<number> {
     await lab.stop();
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\n${ok ? 'Rehearsal passed' : 'Rehearsal FAILED'} in ${seconds} s; sandbox and databases stopped.`);
+  console.log(
+    `\n${ok ? 'Rehearsal passed' : 'Rehearsal FAILED'} in ${seconds} s; sandbox and databases stopped.`,
+  );
   return ok ? 0 : 1;
 }
 

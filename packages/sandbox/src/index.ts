@@ -5,5 +5,19 @@ export { World } from './world/world.js';
 export type * from './world/types.js';
 export { startLab, type Lab, type LabOptions } from './lab.js';
 export { scenarios, findScenario, HEALTHY_LAG_MS, type Scenario } from './scenarios/index.js';
-export { runAction, ActionTimeoutError, type ActionRun, type RunActionOptions, type Annotation } from './harness/index.js';
-export { startPostgres, type PostgresServer } from './postgres/index.js';
+export {
+  runAction,
+  resolveNode,
+  ActionTimeoutError,
+  type ActionRun,
+  type RunActionOptions,
+  type Annotation,
+  type AnnotationLevel,
+} from './harness/index.js';
+export {
+  startPostgres,
+  freePort,
+  isPortOpen,
+  type PostgresServer,
+  type StartPostgresOptions,
+} from './postgres/index.js';
