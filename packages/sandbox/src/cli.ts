@@ -55,11 +55,16 @@ async function main(): Promise<number> {
   console.log(
     `# v1 database: 127.0.0.1:${lab.databases.v1.port}, v2 database: 127.0.0.1:${lab.databases.v2.port}`,
   );
+  console.log(`# For ssl-mode verify-full, also: export NODE_EXTRA_CA_CERTS=${lab.caFile}`);
   console.log('# Serving until interrupted (Ctrl-C).');
 
+  // The listeners stay until the process exits. A terminal's Ctrl-C reaches both tsx and this process,
+  // and tsx sends it again when it has not seen this process take it; a second SIGINT that found no
+  // listener of ours would let the PostgreSQL lifecycle (postgres/lifecycle.ts) re-raise it and end the
+  // process with 130 before "Stopped".
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
   await lab.stop();
   console.log('# Stopped.');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SANDBOX_CREDENTIALS } from './credentials.js';
 import { AwsError } from './errors.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { JsonDispatcher, jsonError } from './protocols/json.js';
@@ -67,8 +68,8 @@ export class Sandbox {
     return {
       AWS_ENDPOINT_URL: this.baseUrl,
       AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'sandbox-secret-key',
+      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
     };
   }
 

@@ -6,6 +6,7 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { Sandbox } from '../../server.js';
+import { authorization, failure, sandboxClient } from '../../test-support.js';
 
 const PRIMARY = 'us-east-1';
 const DR = 'us-east-2';
@@ -18,13 +19,7 @@ let east1: CloudWatchClient;
 let east2: CloudWatchClient;
 
 function client(region: string, maxAttempts = 1): CloudWatchClient {
-  const env = sandbox.env(region);
-  return new CloudWatchClient({
-    region,
-    endpoint: sandbox.url,
-    maxAttempts,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-  });
+  return sandboxClient(CloudWatchClient, sandbox, region, { maxAttempts });
 }
 
 beforeAll(async () => {
@@ -84,17 +79,6 @@ function request(queries: MetricDataQuery[], extra: Partial<GetMetricDataCommand
     EndTime: NOW,
     ...extra,
   });
-}
-
-type ServiceError = Error & { Code?: string; $metadata: { httpStatusCode?: number } };
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('GetMetricData', () => {
@@ -237,7 +221,7 @@ describe('GetMetricData', () => {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData',
         'x-amzn-query-mode': 'true',
-        authorization: `AWS4-HMAC-SHA256 Credential=AKIASANDBOXEXAMPLE/20260115/${DR}/monitoring/aws4_request, SignedHeaders=host, Signature=0`,
+        authorization: authorization(DR, 'monitoring'),
       },
       body: JSON.stringify({ MetricDataQueries: [], StartTime: 1, EndTime: 2 }),
     });

@@ -14,8 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Sandbox } from '../../server.js';
-
-const credentials = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret-key' };
+import { failure, sandboxClient } from '../../test-support.js';
 
 let sandbox: Sandbox;
 let east1: DynamoDBClient;
@@ -25,7 +24,7 @@ function client(
   region: string,
   options: { maxAttempts?: number; retryStrategy?: ConfiguredRetryStrategy } = {},
 ) {
-  return new DynamoDBClient({ region, endpoint: sandbox.url, credentials, maxAttempts: 1, ...options });
+  return sandboxClient(DynamoDBClient, sandbox, region, options);
 }
 
 async function createTable(dynamo: DynamoDBClient, name: string): Promise<void> {
@@ -37,16 +36,6 @@ async function createTable(dynamo: DynamoDBClient, name: string): Promise<void> 
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-}
-
-/** The error a call fails with; fails the test when the call succeeds. */
-async function failure(call: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
 }
 
 beforeAll(async () => {
@@ -95,7 +84,7 @@ describe('tables', () => {
     expect(error.name).toBe('ResourceNotFoundException');
     expect(error.message).toMatch(/not found/i);
     expect(error.$metadata.httpStatusCode).toBe(400);
-    expect((error.$metadata as { requestId?: string }).requestId).toMatch(/^[A-Z0-9]{52}$/);
+    expect(error.$metadata.requestId).toMatch(/^[A-Z0-9]{52}$/);
   });
 
   test('CreateTable of an existing table is ResourceInUseException', async () => {
@@ -308,7 +297,7 @@ describe('faults', () => {
       const calls = sandbox.calls('dynamodb').slice(start);
       expect(calls).toHaveLength(2);
       expect(calls.every((c) => c.fault === 'throttle' && c.operation === 'DescribeTable')).toBe(true);
-      expect((error.$metadata as { attempts?: number }).attempts).toBe(2);
+      expect(error.$metadata.attempts).toBe(2);
     } finally {
       retrying.destroy();
     }

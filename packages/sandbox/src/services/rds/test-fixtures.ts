@@ -1,11 +1,13 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import type { Sandbox } from '../../server.js';
+import { sandboxClient } from '../../test-support.js';
 import type { DbCluster, DbInstance, GlobalCluster } from '../../world/types.js';
 import type { World } from '../../world/world.js';
 
 /*
  * Test helpers: a small Aurora world written straight into the sandbox's state, and RDS clients that
- * reach the sandbox in a given region. Used by this directory's tests only.
+ * reach the sandbox in a given region (built by ../../test-support.ts, whose `failure` is re-exported
+ * so that this directory's tests import from one place). Used by this directory's tests only.
  */
 
 export const PRIMARY = 'us-east-1';
@@ -13,26 +15,10 @@ export const DR = 'us-east-2';
 export const CREATED = new Date('2026-01-15T10:20:30.000Z');
 
 export function rdsClient(sandbox: Sandbox, region: string, maxAttempts = 1): RDSClient {
-  const env = sandbox.env(region);
-  return new RDSClient({
-    region,
-    endpoint: sandbox.url,
-    maxAttempts,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-  });
+  return sandboxClient(RDSClient, sandbox, region, { maxAttempts });
 }
 
-export type ServiceError = Error & { $metadata: { httpStatusCode?: number; attempts?: number } };
-
-/** The error a call fails with; fails the test when the call succeeds. */
-export async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+export { failure, type ServiceError } from '../../test-support.js';
 
 export function addCluster(
   world: World,

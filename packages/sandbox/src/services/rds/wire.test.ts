@@ -1,6 +1,7 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { Sandbox } from '../../server.js';
-import { addGlobalDatabase, PRIMARY, rdsClient } from './test-fixtures.js';
+import { authorization } from '../../test-support.js';
+import { addGlobalDatabase, failure, PRIMARY, rdsClient } from './test-fixtures.js';
 
 /*
  * The bytes on the wire (what the SDK's deserializer depends on) and the sandbox's fault injection as
@@ -29,7 +30,7 @@ async function post(body: string, region = PRIMARY): Promise<{ status: number; t
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=AKIASANDBOXEXAMPLE/20260115/${region}/rds/aws4_request, SignedHeaders=host, Signature=0`,
+      authorization: authorization(region, 'rds'),
     },
     body,
   });
@@ -89,12 +90,9 @@ describe('RDS fault injection', () => {
     sandbox.faults.set([{ operation: 'rds:DescribeDBClusters', throttleRate: 1 }]);
     const client = rdsClient(sandbox, PRIMARY, 1);
     try {
-      const error = await client.send(new DescribeDBClustersCommand({})).then(
-        () => undefined,
-        (e: unknown) => e as Error & { $metadata: { httpStatusCode?: number; attempts?: number } },
-      );
-      expect(error?.name).toBe('Throttling');
-      expect(error?.$metadata.httpStatusCode).toBe(400);
+      const error = await failure(client.send(new DescribeDBClustersCommand({})));
+      expect(error.name).toBe('Throttling');
+      expect(error.$metadata.httpStatusCode).toBe(400);
       expect(sandbox.calls('rds')).toEqual([
         { service: 'rds', operation: 'DescribeDBClusters', region: PRIMARY, status: 400, fault: 'throttle' },
       ]);
@@ -110,12 +108,9 @@ describe('RDS fault injection', () => {
     sandbox.faults.set([{ operation: 'rds:DescribeDBClusters', throttleRate: 1 }]);
     const client = rdsClient(sandbox, PRIMARY, 2);
     try {
-      const error = await client.send(new DescribeDBClustersCommand({})).then(
-        () => undefined,
-        (e: unknown) => e as Error & { $metadata: { attempts?: number } },
-      );
-      expect(error?.name).toBe('Throttling');
-      expect(error?.$metadata.attempts).toBe(2);
+      const error = await failure(client.send(new DescribeDBClustersCommand({})));
+      expect(error.name).toBe('Throttling');
+      expect(error.$metadata.attempts).toBe(2);
       expect(sandbox.calls('rds').map((r) => r.fault)).toEqual(['throttle', 'throttle']);
     } finally {
       client.destroy();
@@ -126,13 +121,10 @@ describe('RDS fault injection', () => {
     sandbox.faults.set([{ operation: 'rds:*', serverErrorRate: 1 }]);
     const client = rdsClient(sandbox, PRIMARY, 2);
     try {
-      const error = await client.send(new DescribeDBClustersCommand({})).then(
-        () => undefined,
-        (e: unknown) => e as Error & { $metadata: { httpStatusCode?: number; attempts?: number } },
-      );
-      expect(error?.name).toBe('ServiceUnavailable');
-      expect(error?.$metadata.httpStatusCode).toBe(503);
-      expect(error?.$metadata.attempts).toBe(2);
+      const error = await failure(client.send(new DescribeDBClustersCommand({})));
+      expect(error.name).toBe('ServiceUnavailable');
+      expect(error.$metadata.httpStatusCode).toBe(503);
+      expect(error.$metadata.attempts).toBe(2);
       expect(sandbox.calls('rds').map((r) => r.status)).toEqual([503, 503]);
     } finally {
       client.destroy();

@@ -8,37 +8,18 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { Sandbox } from '../../server.js';
+import { authorization, expectError, sandboxClient } from '../../test-support.js';
 
-const credentials = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret-key' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let sandbox: Sandbox;
 let east1: SecretsManagerClient;
 let east2: SecretsManagerClient;
 
-type AwsFailure = Error & { $metadata: { httpStatusCode?: number } };
-
-async function failure(call: Promise<unknown>): Promise<AwsFailure> {
-  try {
-    await call;
-  } catch (error) {
-    return error as AwsFailure;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function expectError(call: Promise<unknown>, name: string, message?: RegExp): Promise<void> {
-  const error = await failure(call);
-  expect(error.name).toBe(name);
-  expect(error.$metadata.httpStatusCode).toBe(400);
-  if (message) expect(error.message).toMatch(message);
-}
-
 beforeAll(async () => {
   sandbox = await Sandbox.start();
-  const options = { endpoint: sandbox.url, credentials, maxAttempts: 1 };
-  east1 = new SecretsManagerClient({ region: 'us-east-1', ...options });
-  east2 = new SecretsManagerClient({ region: 'us-east-2', ...options });
+  east1 = sandboxClient(SecretsManagerClient, sandbox, 'us-east-1');
+  east2 = sandboxClient(SecretsManagerClient, sandbox, 'us-east-2');
 });
 
 afterAll(async () => {
@@ -214,8 +195,7 @@ describe('DescribeSecret', () => {
       headers: {
         'content-type': 'application/x-amz-json-1.1',
         'x-amz-target': 'secretsmanager.DescribeSecret',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=AKIASANDBOXEXAMPLE/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0',
+        authorization: authorization('us-east-1', 'secretsmanager', '20260101'),
       },
       body: JSON.stringify({ SecretId: 'described' }),
     });

@@ -9,36 +9,16 @@ import {
   paginateGetParameterHistory,
 } from '@aws-sdk/client-ssm';
 import { Sandbox } from '../../server.js';
-
-const credentials = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret-key' };
+import { expectError, sandboxClient } from '../../test-support.js';
 
 let sandbox: Sandbox;
 let east1: SSMClient;
 let east2: SSMClient;
 
-type AwsFailure = Error & { $metadata: { httpStatusCode?: number } };
-
-async function failure(call: Promise<unknown>): Promise<AwsFailure> {
-  try {
-    await call;
-  } catch (error) {
-    return error as AwsFailure;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function expectError(call: Promise<unknown>, name: string, message?: RegExp): Promise<void> {
-  const error = await failure(call);
-  expect(error.name).toBe(name);
-  expect(error.$metadata.httpStatusCode).toBe(400);
-  if (message) expect(error.message).toMatch(message);
-}
-
 beforeAll(async () => {
   sandbox = await Sandbox.start();
-  const options = { endpoint: sandbox.url, credentials, maxAttempts: 1 };
-  east1 = new SSMClient({ region: 'us-east-1', ...options });
-  east2 = new SSMClient({ region: 'us-east-2', ...options });
+  east1 = sandboxClient(SSMClient, sandbox, 'us-east-1');
+  east2 = sandboxClient(SSMClient, sandbox, 'us-east-2');
 });
 
 afterAll(async () => {
