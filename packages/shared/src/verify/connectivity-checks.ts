@@ -1,5 +1,6 @@
 import type { DBCluster } from '@aws-sdk/client-rds';
 import { DatabaseProbeError, probeDatabase } from '../data/postgres-probe.js';
+import { describeAwsError, isAwsError } from '../errors/index.js';
 import type { Check } from '../report/index.js';
 import { readDatabaseSecret } from '../resources/secret.js';
 import type { HealthContext } from './types.js';
@@ -42,7 +43,8 @@ export async function checkConnectivity(
   try {
     secret = await readDatabaseSecret(clients.secretsManager(config.regions.primary), config.v2.secret);
   } catch (error) {
-    secretCheck.detail = (error as Error).message;
+    // E.g. access denied, or the secret scheduled for deletion: the check fails and says why.
+    secretCheck.detail = isAwsError(error) ? describeAwsError(error) : (error as Error).message;
   }
   if (secret) {
     ctx.mask(secret.raw);
@@ -70,7 +72,8 @@ export async function checkConnectivity(
         sslMode: options.sslMode,
       });
       connectCheck.status = 'pass';
-      connectCheck.detail = result.version.split(' on ')[0] ?? result.version;
+      const version = result.version.split(' on ')[0] ?? result.version;
+      connectCheck.detail = `${version}, ${result.tls ? `encrypted (${result.tls})` : 'unencrypted'}`;
       emptyCheck.status = options.expectEmpty && result.publicTables > 0 ? 'fail' : 'pass';
       emptyCheck.detail =
         result.publicTables === 0
