@@ -46,7 +46,7 @@ function row(label: string, times: number[], floor?: number): string {
 async function benchVerify(lab: Lab): Promise<boolean> {
   const node = resolveNode();
   const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  const inputs = { environment: 'dev', 'ssl-mode': 'disable' };
+  const inputs = { environment: 'dev' }; // the default ssl-mode, require: TLS as in AWS
 
   const bare = await measure(RUNS, () => {
     const result = spawnSync(node, ['-e', '0']);
@@ -70,7 +70,7 @@ async function benchVerify(lab: Lab): Promise<boolean> {
     const report = await verifyHealth({
       config,
       clients,
-      options: { maxReplicationLagSeconds: 60, expectEmpty: false, sslMode: 'disable' },
+      options: { maxReplicationLagSeconds: 60, expectEmpty: false, sslMode: 'require' },
       mask: () => undefined,
     });
     if (!report.healthy({ failOnWarning: false })) throw new Error('in-process verify was not healthy');

@@ -46,8 +46,8 @@ interface Phase {
 }
 
 function phases(environment: string): Phase[] {
-  // The sandbox's PostgreSQL servers speak plain text; in AWS the default `require` applies.
-  const common = { environment, 'ssl-mode': 'disable' };
+  // No ssl-mode: the action's default (`require`) applies, as in AWS; the sandbox's servers speak TLS.
+  const common = { environment };
   return [
     {
       title: 'Phase 1 — verify v2 (steps 1.2 and 1.3): v2 healthy and empty before data moves',

@@ -92351,7 +92351,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7859);
+/* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4121);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5392);
 
 
@@ -92371,8 +92371,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   m: () => (/* binding */ verifyV2)
 });
 
-// EXTERNAL MODULE: ../../packages/shared/src/index.ts + 59 modules
-var src = __nccwpck_require__(7859);
+// EXTERNAL MODULE: ../../packages/shared/src/index.ts + 63 modules
+var src = __nccwpck_require__(4121);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 /** Every input and output name of verify-v2, declared once (action.yml describes each). */
@@ -92461,7 +92461,7 @@ async function verifyV2(io) {
 
 /***/ }),
 
-/***/ 7859:
+/***/ 4121:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -96706,7 +96706,7 @@ async function runAction(name, body) {
  * chain (Node's CAs plus NODE_EXTRA_CA_CERTS, where the RDS CA bundle goes) and the host name.
  */
 const SSL_MODES = ['verify-full', 'require', 'disable'];
-function tlsOptions(mode, host) {
+function tlsOptions(mode) {
     switch (mode) {
         case 'disable':
             return false;
@@ -96714,7 +96714,10 @@ function tlsOptions(mode, host) {
             // Encrypted, but the certificate is not checked: what psql's sslmode=require does.
             return { rejectUnauthorized: false };
         case 'verify-full':
-            return { rejectUnauthorized: true, servername: host };
+            // The host name is checked by Node against the certificate's names. pg passes the host along and
+            // sets SNI only for a DNS name: an IP address as `servername` is invalid (RFC 6066) and makes
+            // Node warn, while the host alone already has an IP checked against the IP SANs.
+            return { rejectUnauthorized: true };
     }
 }
 
@@ -96742,7 +96745,72 @@ const defaults = lib.defaults
 // Re-export the default
 /* harmony default export */ const esm = (lib);
 
+;// CONCATENATED MODULE: ../../packages/shared/src/data/connect-errors.ts
+// OpenSSL's verdicts (as Node reports them) for a chain that does not end at a CA the client trusts.
+const UNTRUSTED = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_UNTRUSTED',
+    'CERT_SIGNATURE_FAILURE',
+]);
+const OUT_OF_DATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+const REQUIRE_INSTEAD = 'or use ssl-mode require to encrypt without verifying the certificate';
+/** pg and Node error codes → what an operator should look at. Never includes the password. */
+function explainConnectError(error, target) {
+    const endpoint = `${target.host}:${target.port}`;
+    const where = `${endpoint}/${target.database} as ${target.user}`;
+    const code = error.code;
+    const message = error.message ?? String(error);
+    if (code && UNTRUSTED.has(code)) {
+        return (`the certificate of ${endpoint} is not trusted (${code}): ssl-mode ${target.sslMode} accepts only a ` +
+            `certificate from a CA this runner trusts. Download the database's CA bundle in an earlier step (for ` +
+            `RDS and Aurora the RDS CA bundle, https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem) ` +
+            `and name it in this step's env as NODE_EXTRA_CA_CERTS=<path to the bundle>; ${REQUIRE_INSTEAD}`);
+    }
+    if (code && OUT_OF_DATE.has(code)) {
+        return (`the certificate of ${endpoint} is not valid at this time (${code}): check the runner's clock and ` +
+            `the certificate authority of the cluster's instances; ${REQUIRE_INSTEAD}`);
+    }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+        const reason = error.reason ?? message;
+        return (`the certificate of ${endpoint} does not name "${target.host}" (${reason}): ssl-mode ` +
+            `${target.sslMode} accepts only a host name the certificate lists, so connect through one of ` +
+            `those (the cluster endpoint as RDS reports it, not an IP address or a CNAME of your own); ${REQUIRE_INSTEAD}`);
+    }
+    switch (code) {
+        case '28P01':
+            return `authentication failed at ${where}: the password in the secret is not the database's`;
+        case '28000':
+            // pg_hba.conf refusing a plain-text connection says "no encryption" (RDS: rds.force_ssl = 1).
+            if (/no encryption/i.test(message)) {
+                return `${where} refuses unencrypted connections (ssl-mode ${target.sslMode}): use ssl-mode require or verify-full`;
+            }
+            // Not a wrong password (that is 28P01): the server's access rules refuse this user or host.
+            return `the server at ${endpoint} refused the login of ${target.user} to ${target.database}: ${message}`;
+        case '3D000':
+            return `database "${target.database}" does not exist at ${endpoint}`;
+        case 'ECONNREFUSED':
+            return `connection refused at ${endpoint}: the endpoint does not accept connections`;
+        case 'ETIMEDOUT':
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+        case 'EHOSTUNREACH':
+            return `cannot reach ${endpoint} (${code}): check the cluster's security group allows this runner (see the guide's troubleshooting)`;
+    }
+    if (/does not support SSL/i.test(message)) {
+        return `${endpoint} does not accept TLS connections (ssl-mode ${target.sslMode})`;
+    }
+    if (/timeout/i.test(message)) {
+        return `connection to ${where} timed out: check the cluster's security group allows this runner`;
+    }
+    return `cannot connect to ${where}: ${message}`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres-probe.ts
+
 
 
 /**
@@ -96756,7 +96824,7 @@ async function probeDatabase(target) {
         database: target.database,
         user: target.user,
         password: target.password,
-        ssl: tlsOptions(target.sslMode, target.host),
+        ssl: tlsOptions(target.sslMode),
         connectionTimeoutMillis: target.connectTimeoutMs ?? 10_000,
         application_name: 'db-migration-toolkit',
     });
@@ -96770,13 +96838,18 @@ async function probeDatabase(target) {
         throw new DatabaseProbeError(explainConnectError(error, target), error);
     }
     try {
-        const version = await client.query('SELECT version() AS version');
+        // The server's own view of this connection (pg_stat_ssl), not the client's intent: proof that the
+        // session is encrypted, in the same round trip as the guide's `SELECT version()`.
+        const version = await client.query(`SELECT version() AS version,
+              (SELECT s.version FROM pg_catalog.pg_stat_ssl s
+                WHERE s.pid = pg_catalog.pg_backend_pid() AND s.ssl) AS tls`);
         // pg_catalog, not the guide's information_schema.tables: the latter lists only the tables the
         // connected user has a privilege on, so a table owned by another role would go uncounted.
         const tables = await client.query(`SELECT count(*) AS count FROM pg_catalog.pg_class c
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`);
-        return { version: version.rows[0].version, publicTables: Number(tables.rows[0].count) };
+        const row = version.rows[0];
+        return { version: row.version, publicTables: Number(tables.rows[0].count), tls: row.tls ?? undefined };
     }
     catch (error) {
         throw new DatabaseProbeError(`query failed: ${error.message}`, error);
@@ -96792,33 +96865,6 @@ class DatabaseProbeError extends Error {
         this.cause = cause;
         this.name = 'DatabaseProbeError';
     }
-}
-/** pg and Node error codes → what an operator should look at. Never includes the password. */
-function explainConnectError(error, target) {
-    const where = `${target.host}:${target.port}/${target.database} as ${target.user}`;
-    const code = error.code;
-    const message = error.message ?? String(error);
-    switch (code) {
-        case '28P01':
-        case '28000':
-            return `authentication failed at ${where}: the password in the secret is not the database's`;
-        case '3D000':
-            return `database "${target.database}" does not exist at ${target.host}:${target.port}`;
-        case 'ECONNREFUSED':
-            return `connection refused at ${target.host}:${target.port}: the endpoint does not accept connections`;
-        case 'ETIMEDOUT':
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-        case 'EHOSTUNREACH':
-            return `cannot reach ${target.host}:${target.port} (${code}): check the cluster's security group allows this runner (see the guide's troubleshooting)`;
-    }
-    if (/does not support SSL/i.test(message)) {
-        return `${target.host}:${target.port} does not accept TLS connections (ssl-mode ${target.sslMode})`;
-    }
-    if (/timeout/i.test(message)) {
-        return `connection to ${where} timed out: check the cluster's security group allows this runner`;
-    }
-    return `cannot connect to ${where}: ${message}`;
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/index.ts
@@ -96898,46 +96944,25 @@ async function readReplicationLag(cloudwatch, secondaryClusterIdentifier, option
     return { maxMs: Math.max(...values), latestMs: values[0], points: values.length };
 }
 
-;// CONCATENATED MODULE: ../../packages/shared/src/verify/aurora-checks.ts
+;// CONCATENATED MODULE: ../../packages/shared/src/verify/cluster-checks.ts
 
-
-/**
- * Step 1.2 of the guide for the Aurora global database: both v2 clusters and all their instances
- * available, the global cluster made of exactly those two with the writer in the primary region,
- * replication lag under the threshold, deletion protection and encryption on.
- */
-async function checkAurora(ctx) {
-    const { config, clients } = ctx;
-    const [primary, dr, global] = await Promise.all([
-        clusterWithInstances(ctx, 'primary'),
-        clusterWithInstances(ctx, 'dr'),
-        describeGlobalCluster(clients.rds(config.regions.primary), config.v2.globalCluster),
-    ]);
-    const checks = [
-        ...clusterChecks(ctx, 'primary', primary.cluster, primary.instances),
-        ...clusterChecks(ctx, 'dr', dr.cluster, dr.instances),
-        ...globalClusterChecks(ctx, global, primary.cluster, dr.cluster),
-        await lagCheck(ctx, dr.cluster),
-        protectionCheck(ctx, 'deletion-protection', 'Deletion protection on for both v2 clusters', [primary.cluster, dr.cluster], (c) => Boolean(c.DeletionProtection)),
-        protectionCheck(ctx, 'storage-encryption', 'Storage encrypted on both v2 clusters', [primary.cluster, dr.cluster], (c) => Boolean(c.StorageEncrypted)),
-    ];
-    return { checks, ...(primary.cluster ? { primary: primary.cluster } : {}) };
-}
-function names(ctx, role) {
+function clusterNames(ctx, role) {
     const { config } = ctx;
     return role === 'primary'
         ? { id: config.v2.primaryCluster, region: config.regions.primary, label: 'primary' }
         : { id: config.v2.drCluster, region: config.regions.dr, label: 'DR' };
 }
+/** A cluster and every one of its instances; the instances are empty when the cluster does not exist. */
 async function clusterWithInstances(ctx, role) {
-    const { id, region } = names(ctx, role);
+    const { id, region } = clusterNames(ctx, role);
     const rds = ctx.clients.rds(region);
     const cluster = await describeCluster(rds, id);
     const instances = cluster ? await describeClusterInstances(rds, id) : [];
     return { cluster, instances };
 }
+/** Available, with every instance available. */
 function clusterChecks(ctx, role, cluster, instances) {
-    const { id, region, label } = names(ctx, role);
+    const { id, region, label } = clusterNames(ctx, role);
     const clusterCheck = {
         id: `${role}-cluster`,
         title: `v2 ${label} cluster available`,
@@ -96963,6 +96988,21 @@ function clusterChecks(ctx, role, cluster, instances) {
     };
     return [clusterCheck, instancesCheck];
 }
+function protectionCheck(ctx, id, title, clusters, isOn) {
+    const found = clusters.filter((c) => c !== undefined);
+    const off = found.filter((c) => !isOn(c)).map((c) => c.DBClusterIdentifier);
+    return {
+        id,
+        title,
+        region: `${ctx.config.regions.primary}, ${ctx.config.regions.dr}`,
+        resource: found.map((c) => c.DBClusterIdentifier).join(', ') || ctx.config.v2.primaryCluster,
+        status: found.length === 0 ? 'skip' : off.length > 0 ? 'warn' : 'pass',
+        detail: found.length === 0 ? 'no v2 cluster found' : off.length > 0 ? `off on ${off.join(', ')}` : 'on',
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/verify/global-cluster-checks.ts
+/** Exactly the two v2 clusters as members, and the primary-region cluster as the writer. */
 function globalClusterChecks(ctx, global, primary, dr) {
     const { config } = ctx;
     const base = { region: 'global', resource: config.v2.globalCluster };
@@ -97021,9 +97061,13 @@ function globalClusterChecks(ctx, global, primary, dr) {
     };
     return [memberCheck, writerCheck];
 }
-/** Lag of the DR cluster over the last 15 minutes: the maximum, so that a recent spike counts. */
-async function lagCheck(ctx, dr) {
-    const { config, options, clients } = ctx;
+
+;// CONCATENATED MODULE: ../../packages/shared/src/verify/lag-check.ts
+/** Minutes of AuroraGlobalDBReplicationLag the check looks back over. */
+const LAG_WINDOW_MINUTES = 15;
+/** Lag of the DR cluster over the last LAG_WINDOW_MINUTES: the maximum, so that a recent spike counts. */
+function lagCheck(ctx, dr, lag) {
+    const { config, options } = ctx;
     const base = {
         id: 'replication-lag',
         title: `Replication lag under ${options.maxReplicationLagSeconds} s`,
@@ -97032,32 +97076,54 @@ async function lagCheck(ctx, dr) {
     };
     if (!dr)
         return { ...base, status: 'skip', detail: 'DR cluster not found' };
-    const lag = await readReplicationLag(clients.cloudwatch(config.regions.dr), config.v2.drCluster, {
-        windowMinutes: 15,
-    });
     if (lag.maxMs === undefined) {
-        return { ...base, status: 'warn', detail: 'no AuroraGlobalDBReplicationLag data in the last 15 minutes' };
+        return {
+            ...base,
+            status: 'warn',
+            detail: `no AuroraGlobalDBReplicationLag data in the last ${LAG_WINDOW_MINUTES} minutes`,
+        };
     }
     const seconds = (ms) => `${(ms / 1000).toFixed(ms < 1000 ? 3 : 1)} s`;
     const ok = lag.maxMs <= options.maxReplicationLagSeconds * 1000;
     return {
         ...base,
         status: ok ? 'pass' : 'fail',
-        detail: `max ${seconds(lag.maxMs)}, latest ${seconds(lag.latestMs ?? lag.maxMs)} (${lag.points} data points in the last 15 minutes)`,
+        detail: `max ${seconds(lag.maxMs)}, latest ${seconds(lag.latestMs ?? lag.maxMs)} (${lag.points} data points in the last ${LAG_WINDOW_MINUTES} minutes)`,
     };
 }
-/** A safety setting that should be on: a warning when off (a failure with fail-on-warning). */
-function protectionCheck(ctx, id, title, clusters, isOn) {
-    const found = clusters.filter((c) => c !== undefined);
-    const off = found.filter((c) => !isOn(c)).map((c) => c.DBClusterIdentifier);
-    return {
-        id,
-        title,
-        region: `${ctx.config.regions.primary}, ${ctx.config.regions.dr}`,
-        resource: found.map((c) => c.DBClusterIdentifier).join(', ') || ctx.config.v2.primaryCluster,
-        status: found.length === 0 ? 'skip' : off.length > 0 ? 'warn' : 'pass',
-        detail: found.length === 0 ? 'no v2 cluster found' : off.length > 0 ? `off on ${off.join(', ')}` : 'on',
-    };
+
+;// CONCATENATED MODULE: ../../packages/shared/src/verify/aurora-checks.ts
+
+
+
+
+
+/**
+ * Step 1.2 of the guide for the Aurora global database: both v2 clusters and all their instances
+ * available, the global cluster made of exactly those two with the writer in the primary region,
+ * replication lag under the threshold, deletion protection and encryption on. Every read is
+ * independent, so they all go out at once.
+ */
+async function checkAurora(ctx) {
+    const { config, clients } = ctx;
+    const [primary, dr, global, lag] = await Promise.all([
+        clusterWithInstances(ctx, 'primary'),
+        clusterWithInstances(ctx, 'dr'),
+        describeGlobalCluster(clients.rds(config.regions.primary), config.v2.globalCluster),
+        readReplicationLag(clients.cloudwatch(config.regions.dr), config.v2.drCluster, {
+            windowMinutes: LAG_WINDOW_MINUTES,
+        }),
+    ]);
+    const both = [primary.cluster, dr.cluster];
+    const checks = [
+        ...clusterChecks(ctx, 'primary', primary.cluster, primary.instances),
+        ...clusterChecks(ctx, 'dr', dr.cluster, dr.instances),
+        ...globalClusterChecks(ctx, global, primary.cluster, dr.cluster),
+        lagCheck(ctx, dr.cluster, lag),
+        protectionCheck(ctx, 'deletion-protection', 'Deletion protection on for both v2 clusters', both, (c) => Boolean(c.DeletionProtection)),
+        protectionCheck(ctx, 'storage-encryption', 'Storage encrypted on both v2 clusters', both, (c) => Boolean(c.StorageEncrypted)),
+    ];
+    return { checks, ...(primary.cluster ? { primary: primary.cluster } : {}) };
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/resources/secret.ts
@@ -97110,6 +97176,7 @@ function parseDatabaseSecret(raw, secretId) {
 ;// CONCATENATED MODULE: ../../packages/shared/src/verify/connectivity-checks.ts
 
 
+
 /**
  * Step 1.3 of the guide: read the v2 password from Secrets Manager (masked at once, never printed),
  * connect to the v2 writer endpoint with it, run `SELECT version()`, and count the tables in `public`.
@@ -97145,7 +97212,8 @@ async function checkConnectivity(ctx, primary) {
         secret = await readDatabaseSecret(clients.secretsManager(config.regions.primary), config.v2.secret);
     }
     catch (error) {
-        secretCheck.detail = error.message;
+        // E.g. access denied, or the secret scheduled for deletion: the check fails and says why.
+        secretCheck.detail = isAwsError(error) ? describeAwsError(error) : error.message;
     }
     if (secret) {
         ctx.mask(secret.raw);
@@ -97175,7 +97243,8 @@ async function checkConnectivity(ctx, primary) {
                 sslMode: options.sslMode,
             });
             connectCheck.status = 'pass';
-            connectCheck.detail = result.version.split(' on ')[0] ?? result.version;
+            const version = result.version.split(' on ')[0] ?? result.version;
+            connectCheck.detail = `${version}, ${result.tls ? `encrypted (${result.tls})` : 'unencrypted'}`;
             emptyCheck.status = options.expectEmpty && result.publicTables > 0 ? 'fail' : 'pass';
             emptyCheck.detail =
                 result.publicTables === 0

@@ -1,7 +1,10 @@
 import { runAction, type ActionRun, type Lab } from '@dbmig/sandbox';
 
-/** Inputs every run gets unless a test says otherwise: the sandbox's databases speak plain text. */
-export const BASE_INPUTS = { environment: 'dev', 'ssl-mode': 'disable' };
+/**
+ * Inputs every run gets unless a test says otherwise. No `ssl-mode`: the action's default (`require`)
+ * applies, as in a workflow, and the sandbox's databases speak TLS.
+ */
+export const BASE_INPUTS: Record<string, string> = { environment: 'dev' };
 
 /** Runs verify-v2's bundled dist/ as the runner does, against the lab's sandbox. */
 export function runVerify(lab: Lab, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {

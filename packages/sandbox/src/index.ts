@@ -16,8 +16,12 @@ export {
 } from './harness/index.js';
 export {
   startPostgres,
+  createCertificateAuthority,
   freePort,
   isPortOpen,
+  type CertificateAuthority,
   type PostgresServer,
+  type PostgresTls,
   type StartPostgresOptions,
+  type TlsStartOptions,
 } from './postgres/index.js';

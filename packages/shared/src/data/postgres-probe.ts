@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { explainConnectError } from './connect-errors.js';
 import { tlsOptions, type SslMode } from './ssl-mode.js';
 
 export interface DatabaseTarget {
@@ -16,6 +17,8 @@ export interface ProbeResult {
   version: string;
   /** Tables in the `public` schema (what step 1.3 of the guide counts). */
   publicTables: number;
+  /** The TLS version the server negotiated for this connection (e.g. `TLSv1.3`); undefined: plain text. */
+  tls: string | undefined;
 }
 
 /**
@@ -29,7 +32,7 @@ export async function probeDatabase(target: DatabaseTarget): Promise<ProbeResult
     database: target.database,
     user: target.user,
     password: target.password,
-    ssl: tlsOptions(target.sslMode, target.host),
+    ssl: tlsOptions(target.sslMode),
     connectionTimeoutMillis: target.connectTimeoutMs ?? 10_000,
     application_name: 'db-migration-toolkit',
   });
@@ -42,7 +45,13 @@ export async function probeDatabase(target: DatabaseTarget): Promise<ProbeResult
     throw new DatabaseProbeError(explainConnectError(error, target), error);
   }
   try {
-    const version = await client.query<{ version: string }>('SELECT version() AS version');
+    // The server's own view of this connection (pg_stat_ssl), not the client's intent: proof that the
+    // session is encrypted, in the same round trip as the guide's `SELECT version()`.
+    const version = await client.query<{ version: string; tls: string | null }>(
+      `SELECT version() AS version,
+              (SELECT s.version FROM pg_catalog.pg_stat_ssl s
+                WHERE s.pid = pg_catalog.pg_backend_pid() AND s.ssl) AS tls`,
+    );
     // pg_catalog, not the guide's information_schema.tables: the latter lists only the tables the
     // connected user has a privilege on, so a table owned by another role would go uncounted.
     const tables = await client.query<{ count: string }>(
@@ -50,7 +59,8 @@ export async function probeDatabase(target: DatabaseTarget): Promise<ProbeResult
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`,
     );
-    return { version: version.rows[0]!.version, publicTables: Number(tables.rows[0]!.count) };
+    const row = version.rows[0]!;
+    return { version: row.version, publicTables: Number(tables.rows[0]!.count), tls: row.tls ?? undefined };
   } catch (error) {
     throw new DatabaseProbeError(`query failed: ${(error as Error).message}`, error);
   } finally {
@@ -66,32 +76,4 @@ export class DatabaseProbeError extends Error {
     super(message);
     this.name = 'DatabaseProbeError';
   }
-}
-
-/** pg and Node error codes → what an operator should look at. Never includes the password. */
-function explainConnectError(error: unknown, target: DatabaseTarget): string {
-  const where = `${target.host}:${target.port}/${target.database} as ${target.user}`;
-  const code = (error as { code?: string }).code;
-  const message = (error as Error).message ?? String(error);
-  switch (code) {
-    case '28P01':
-    case '28000':
-      return `authentication failed at ${where}: the password in the secret is not the database's`;
-    case '3D000':
-      return `database "${target.database}" does not exist at ${target.host}:${target.port}`;
-    case 'ECONNREFUSED':
-      return `connection refused at ${target.host}:${target.port}: the endpoint does not accept connections`;
-    case 'ETIMEDOUT':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EHOSTUNREACH':
-      return `cannot reach ${target.host}:${target.port} (${code}): check the cluster's security group allows this runner (see the guide's troubleshooting)`;
-  }
-  if (/does not support SSL/i.test(message)) {
-    return `${target.host}:${target.port} does not accept TLS connections (ssl-mode ${target.sslMode})`;
-  }
-  if (/timeout/i.test(message)) {
-    return `connection to ${where} timed out: check the cluster's security group allows this runner`;
-  }
-  return `cannot connect to ${where}: ${message}`;
 }
