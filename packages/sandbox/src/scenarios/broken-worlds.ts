@@ -1,4 +1,5 @@
-import { addInstance, guideWorld, minuteSeries } from './guide-world.js';
+import { addInstance } from '../world/aurora-builders.js';
+import { guideWorld, minuteSeries } from './guide-world.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 /** A variant of the guide's world: the guide's world, then one thing changed in v2 (mostly broken). */
@@ -49,7 +50,7 @@ export const brokenWorlds: Scenario[] = [
   variant('extra-dr-instance-rebooting', 'A third v2 DR instance, not in the guide, is rebooting.', (ctx) => {
     const cluster = v2Cluster(ctx, 'dr');
     const id = ctx.config.v2.drInstancePattern.replace('{i}', '2');
-    addInstance(ctx.sandbox.world, cluster, id, false, ctx.sandbox.now()).status = 'rebooting';
+    addInstance(ctx.sandbox.world, cluster, id, { status: 'rebooting' });
   }),
   variant('dr-member-missing', 'The v2 DR cluster is not a member of the v2 global cluster.', (ctx) => {
     const dr = v2Cluster(ctx, 'dr');

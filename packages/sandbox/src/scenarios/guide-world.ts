@@ -2,14 +2,13 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import type { Generation } from '@dbmig/shared';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { PostgresServer } from '../postgres/index.js';
-import type { DbCluster, DbInstance, GlobalCluster } from '../world/types.js';
+import { addCluster, addGlobalCluster, addInstance } from '../world/aurora-builders.js';
+import type { DbCluster } from '../world/types.js';
 import type { World } from '../world/world.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 /** Instances per cluster in the guide's stack (its cleanup script loops over 0 and 1). */
 const INSTANCES_PER_CLUSTER = 2;
-const ENGINE = 'aurora-postgresql';
-const ENGINE_VERSION = '15.4';
 /** Replication lag of a healthy secondary, in milliseconds (AuroraGlobalDBReplicationLag's unit). */
 export const HEALTHY_LAG_MS = 150;
 
@@ -36,41 +35,27 @@ function addGeneration(ctx: ScenarioContext, generation: Generation, server: Pos
   const { world } = ctx.sandbox;
   const { regions, database } = ctx.config;
   const now = ctx.sandbox.now();
-  const primary = addCluster(
-    world,
-    regions.primary,
-    generation.primaryCluster,
-    generation.primaryInstancePattern,
-    {
-      server,
-      databaseName: database.name,
-      masterUsername: database.user,
-      env: ctx.config.environment,
-      now,
-    },
-  );
-  const dr = addCluster(world, regions.dr, generation.drCluster, generation.drInstancePattern, {
-    server,
+  // In AWS the endpoints are DNS names; here both clusters point at the real PostgreSQL server that
+  // stands in for this generation. Only the primary names the database (a secondary is created without).
+  const shared = {
+    endpoint: server.host,
+    readerEndpoint: server.host,
+    port: server.port,
     masterUsername: database.user,
-    env: ctx.config.environment,
-    now,
-  });
-  primary.globalClusterIdentifier = generation.globalCluster;
-  dr.globalClusterIdentifier = generation.globalCluster;
-  const global: GlobalCluster = {
-    identifier: generation.globalCluster,
-    arn: `arn:aws:rds::${world.accountId}:global-cluster:${generation.globalCluster}`,
-    status: 'available',
-    engine: ENGINE,
-    engineVersion: ENGINE_VERSION,
-    storageEncrypted: true,
-    deletionProtection: true,
-    members: [
-      { clusterArn: primary.arn, isWriter: true },
-      { clusterArn: dr.arn, isWriter: false },
-    ],
+    globalClusterIdentifier: generation.globalCluster,
+    createdAt: now,
   };
-  world.globalClusters.set(global.identifier, global);
+  const primary = addCluster(world, regions.primary, generation.primaryCluster, {
+    ...shared,
+    databaseName: database.name,
+  });
+  const dr = addCluster(world, regions.dr, generation.drCluster, shared);
+  addInstances(world, primary, generation.primaryInstancePattern);
+  addInstances(world, dr, generation.drInstancePattern);
+  addGlobalCluster(world, generation.globalCluster, [
+    { clusterArn: primary.arn, isWriter: true },
+    { clusterArn: dr.arn, isWriter: false },
+  ]);
 
   world.region(regions.primary).secrets.set(generation.secret, {
     name: generation.secret,
@@ -91,65 +76,11 @@ function addGeneration(ctx: ScenarioContext, generation: Generation, server: Pos
   });
 }
 
-interface ClusterOptions {
-  server: PostgresServer;
-  databaseName?: string;
-  masterUsername: string;
-  env: string;
-  now: Date;
-}
-
-function addCluster(
-  world: World,
-  region: string,
-  identifier: string,
-  instancePattern: string,
-  o: ClusterOptions,
-) {
-  const cluster: DbCluster = {
-    identifier,
-    region,
-    arn: world.arn('rds', region, `cluster:${identifier}`),
-    status: 'available',
-    engine: ENGINE,
-    engineVersion: ENGINE_VERSION,
-    // In AWS a DNS name; here the real PostgreSQL server that stands in for the cluster.
-    endpoint: o.server.host,
-    readerEndpoint: o.server.host,
-    port: o.server.port,
-    ...(o.databaseName ? { databaseName: o.databaseName } : {}),
-    masterUsername: o.masterUsername,
-    deletionProtection: true,
-    storageEncrypted: true,
-    createdAt: o.now,
-  };
-  world.region(region).clusters.set(identifier, cluster);
+/** The guide's instances 0 and 1 of a cluster, the first being the writer. */
+function addInstances(world: World, cluster: DbCluster, pattern: string): void {
   for (let i = 0; i < INSTANCES_PER_CLUSTER; i++) {
-    addInstance(world, cluster, instancePattern.replace('{i}', String(i)), i === 0, o.now);
+    addInstance(world, cluster, pattern.replace('{i}', String(i)), { isClusterWriter: i === 0 });
   }
-  return cluster;
-}
-
-export function addInstance(
-  world: World,
-  cluster: DbCluster,
-  identifier: string,
-  writer: boolean,
-  now: Date,
-) {
-  const instance: DbInstance = {
-    identifier,
-    region: cluster.region,
-    arn: world.arn('rds', cluster.region, `db:${identifier}`),
-    clusterIdentifier: cluster.identifier,
-    status: 'available',
-    instanceClass: 'db.r6g.large',
-    engine: ENGINE,
-    isClusterWriter: writer,
-    createdAt: now,
-  };
-  world.region(cluster.region).instances.set(identifier, instance);
-  return instance;
 }
 
 /** One point a minute for the last `minutes` minutes. */

@@ -1,7 +1,12 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import type { Sandbox } from '../../server.js';
 import { sandboxClient } from '../../test-support.js';
-import type { DbCluster, DbInstance, GlobalCluster } from '../../world/types.js';
+import {
+  addCluster as addWorldCluster,
+  addGlobalCluster,
+  addInstance as addWorldInstance,
+} from '../../world/aurora-builders.js';
+import type { DbCluster, DbInstance } from '../../world/types.js';
 import type { World } from '../../world/world.js';
 
 /*
@@ -20,31 +25,19 @@ export function rdsClient(sandbox: Sandbox, region: string, maxAttempts = 1): RD
 
 export { failure, type ServiceError } from '../../test-support.js';
 
+/** A cluster with the fixtures' fixed creation time, port and database. */
 export function addCluster(
   world: World,
   region: string,
   identifier: string,
   overrides: Partial<DbCluster> = {},
 ): DbCluster {
-  const cluster: DbCluster = {
-    identifier,
-    region,
-    arn: world.arn('rds', region, `cluster:${identifier}`),
-    status: 'available',
-    engine: 'aurora-postgresql',
-    engineVersion: '15.4',
-    endpoint: '127.0.0.1',
-    readerEndpoint: '127.0.0.1',
+  return addWorldCluster(world, region, identifier, {
     port: 54321,
     databaseName: 'paymentsdb',
-    masterUsername: 'dbadmin',
-    deletionProtection: true,
-    storageEncrypted: true,
     createdAt: CREATED,
     ...overrides,
-  };
-  world.region(region).clusters.set(identifier, cluster);
-  return cluster;
+  });
 }
 
 export function addInstance(
@@ -53,20 +46,7 @@ export function addInstance(
   identifier: string,
   overrides: Partial<DbInstance> = {},
 ): DbInstance {
-  const instance: DbInstance = {
-    identifier,
-    region: cluster.region,
-    arn: world.arn('rds', cluster.region, `db:${identifier}`),
-    clusterIdentifier: cluster.identifier,
-    status: 'available',
-    instanceClass: 'db.r6g.large',
-    engine: cluster.engine,
-    isClusterWriter: false,
-    createdAt: CREATED,
-    ...overrides,
-  };
-  world.region(cluster.region).instances.set(identifier, instance);
-  return instance;
+  return addWorldInstance(world, cluster, identifier, { createdAt: CREATED, ...overrides });
 }
 
 /** The guide's v2 pair for `env`: a primary cluster, a DR cluster, two instances each, one global cluster. */
@@ -82,19 +62,9 @@ export function addGlobalDatabase(world: World, env = 'dev') {
   addInstance(world, primary, `primary-db-instance-v2-${env}-1`);
   addInstance(world, dr, `dr-db-instance-v2-${env}-0`);
   addInstance(world, dr, `dr-db-instance-v2-${env}-1`);
-  const global: GlobalCluster = {
-    identifier: `global-db-v2-${env}`,
-    arn: `arn:aws:rds::${world.accountId}:global-cluster:global-db-v2-${env}`,
-    status: 'available',
-    engine: 'aurora-postgresql',
-    engineVersion: '15.4',
-    storageEncrypted: true,
-    deletionProtection: true,
-    members: [
-      { clusterArn: primary.arn, isWriter: true },
-      { clusterArn: dr.arn, isWriter: false },
-    ],
-  };
-  world.globalClusters.set(global.identifier, global);
+  const global = addGlobalCluster(world, `global-db-v2-${env}`, [
+    { clusterArn: primary.arn, isWriter: true },
+    { clusterArn: dr.arn, isWriter: false },
+  ]);
   return { primary, dr, global };
 }
