@@ -21,8 +21,3 @@ export class AwsError extends Error {
     this.queryCode = options.queryCode;
   }
 }
-
-/** A required request member is absent: AWS answers a validation error in every protocol. */
-export function missingParameter(name: string, code = 'MissingParameter'): AwsError {
-  return new AwsError(code, `The request must contain the parameter ${name}`);
-}

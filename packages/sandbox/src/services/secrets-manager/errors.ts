@@ -34,11 +34,3 @@ export function invalidParameter(message: string): AwsError {
 export function resourceExists(message: string): AwsError {
   return new AwsError('ResourceExistsException', message);
 }
-
-/** A required member is absent: AWS's request validation answers before the service does. */
-export function missingMember(name: string): AwsError {
-  return new AwsError(
-    'ValidationException',
-    `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
-  );
-}

@@ -2,7 +2,13 @@ import type { JsonHandler, RequestContext } from '../../protocols/types.js';
 import type { Parameter } from '../../world/types.js';
 import { invalidNextToken, parameterNotFound, parameterVersionNotFound, validation } from './errors.js';
 import { versions } from './history.js';
-import { optionalBoolean, optionalNumber, optionalString, requiredString, requiredStrings } from './input.js';
+import {
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  requiredString,
+  requiredStrings,
+} from './input.js';
 import { parseSelector, type ParameterSelector } from './names.js';
 import { apiParameter, historyEntry } from './view.js';
 
@@ -64,7 +70,7 @@ export const getParameters: JsonHandler = (ctx, input) => {
 export const getParameterHistory: JsonHandler = (ctx, input) => {
   const text = requiredString(input, 'Name');
   const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false;
-  const pageSize = optionalNumber(input, 'MaxResults') ?? MAX_HISTORY_PAGE;
+  const pageSize = optionalInteger(input, 'MaxResults') ?? MAX_HISTORY_PAGE;
   if (pageSize < 1 || pageSize > MAX_HISTORY_PAGE) {
     throw validation(`MaxResults must be between 1 and ${MAX_HISTORY_PAGE}.`);
   }
