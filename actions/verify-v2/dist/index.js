@@ -92876,7 +92876,7 @@ function buildConfig(options) {
     const names = new Names(environment, file);
     const regions = readRegions(file);
     const generations = { v1: readGeneration(names, 'v1'), v2: readGeneration(names, 'v2') };
-    checkGenerationsDiffer(names);
+    checkGenerationsDiffer(names, generations);
     return {
         environment,
         regions,
@@ -92946,45 +92946,36 @@ class Names {
         return new InputError('environment', detail);
     }
 }
-function readGeneration(names, side) {
-    const d = defaultTemplates[side];
-    return {
-        secret: names.template(`${side}.secret`, d.secret, secretName),
-        globalCluster: names.template(`${side}.global-cluster`, d['global-cluster'], rdsIdentifier),
-        primaryCluster: names.template(`${side}.primary-cluster`, d['primary-cluster'], rdsIdentifier),
-        primaryInstancePattern: names.template(`${side}.primary-instance`, d['primary-instance'], rdsIdentifier, [
-            'env',
-            'i',
-        ]),
-        drCluster: names.template(`${side}.dr-cluster`, d['dr-cluster'], rdsIdentifier),
-        drInstancePattern: names.template(`${side}.dr-instance`, d['dr-instance'], rdsIdentifier, ['env', 'i']),
-        table: names.template(`${side}.table`, d.table, dynamodbTableName),
-    };
-}
-const generationKeys = [
-    'secret',
-    'global-cluster',
-    'primary-cluster',
-    'primary-instance',
-    'dr-cluster',
-    'dr-instance',
-    'table',
+/** Each name of a generation: its config key, its field in `Generation`, AWS's rule, its placeholders. */
+const generationNames = [
+    ['secret', 'secret', secretName, ['env']],
+    ['global-cluster', 'globalCluster', rdsIdentifier, ['env']],
+    ['primary-cluster', 'primaryCluster', rdsIdentifier, ['env']],
+    ['primary-instance', 'primaryInstancePattern', rdsIdentifier, ['env', 'i']],
+    ['dr-cluster', 'drCluster', rdsIdentifier, ['env']],
+    ['dr-instance', 'drInstancePattern', rdsIdentifier, ['env', 'i']],
+    ['table', 'table', dynamodbTableName, ['env']],
 ];
+function readGeneration(names, side) {
+    const generation = {};
+    for (const [key, field, rule, placeholders] of generationNames) {
+        generation[field] = names.template(`${side}.${key}`, defaultTemplates[side][key], rule, placeholders);
+    }
+    return generation;
+}
 /**
  * v1 and v2 must never name the same resource: cleanup deletes every v1 name, so an override that made a
  * v2 name equal a v1 name would delete v2. RDS identifiers are case-insensitive, hence the lowercase compare.
  */
-function checkGenerationsDiffer(names) {
-    for (const key of generationKeys) {
-        const v1 = names.template(`v1.${key}`, defaultTemplates.v1[key], alwaysValid, ['env', 'i']);
-        const v2 = names.template(`v2.${key}`, defaultTemplates.v2[key], alwaysValid, ['env', 'i']);
-        if (v1.toLowerCase() === v2.toLowerCase()) {
+function checkGenerationsDiffer(names, generations) {
+    for (const [key, field] of generationNames) {
+        const v2 = generations.v2[field];
+        if (generations.v1[field].toLowerCase() === v2.toLowerCase()) {
             const line = names.lineOf(`v2.${key}`) ?? names.lineOf(`v1.${key}`);
             throw names.error(`'v1.${key}' and 'v2.${key}' both give '${v2}'; v1 and v2 must name different resources.`, line);
         }
     }
 }
-const alwaysValid = { kind: 'name', expected: 'any', test: () => true };
 function readRegions(file) {
     // Regions come only from the file; the defaults are valid and distinct.
     if (!file)

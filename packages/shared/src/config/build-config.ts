@@ -56,7 +56,7 @@ export function buildConfig(options: BuildConfigOptions): MigrationConfig {
 
   const regions = readRegions(file);
   const generations = { v1: readGeneration(names, 'v1'), v2: readGeneration(names, 'v2') };
-  checkGenerationsDiffer(names);
+  checkGenerationsDiffer(names, generations);
 
   return {
     environment,
@@ -155,41 +155,40 @@ class Names {
   }
 }
 
-function readGeneration(names: Names, side: 'v1' | 'v2'): Generation {
-  const d = defaultTemplates[side];
-  return {
-    secret: names.template(`${side}.secret`, d.secret, secretName),
-    globalCluster: names.template(`${side}.global-cluster`, d['global-cluster'], rdsIdentifier),
-    primaryCluster: names.template(`${side}.primary-cluster`, d['primary-cluster'], rdsIdentifier),
-    primaryInstancePattern: names.template(`${side}.primary-instance`, d['primary-instance'], rdsIdentifier, [
-      'env',
-      'i',
-    ]),
-    drCluster: names.template(`${side}.dr-cluster`, d['dr-cluster'], rdsIdentifier),
-    drInstancePattern: names.template(`${side}.dr-instance`, d['dr-instance'], rdsIdentifier, ['env', 'i']),
-    table: names.template(`${side}.table`, d.table, dynamodbTableName),
-  };
-}
+/** Each name of a generation: its config key, its field in `Generation`, AWS's rule, its placeholders. */
+const generationNames = [
+  ['secret', 'secret', secretName, ['env']],
+  ['global-cluster', 'globalCluster', rdsIdentifier, ['env']],
+  ['primary-cluster', 'primaryCluster', rdsIdentifier, ['env']],
+  ['primary-instance', 'primaryInstancePattern', rdsIdentifier, ['env', 'i']],
+  ['dr-cluster', 'drCluster', rdsIdentifier, ['env']],
+  ['dr-instance', 'drInstancePattern', rdsIdentifier, ['env', 'i']],
+  ['table', 'table', dynamodbTableName, ['env']],
+] as const satisfies readonly (readonly [
+  GenerationKey,
+  keyof Generation,
+  NameRule,
+  readonly Placeholder[],
+])[];
 
-const generationKeys = [
-  'secret',
-  'global-cluster',
-  'primary-cluster',
-  'primary-instance',
-  'dr-cluster',
-  'dr-instance',
-  'table',
-] as const;
+type GenerationKey = keyof (typeof defaultTemplates)['v1'];
+
+function readGeneration(names: Names, side: 'v1' | 'v2'): Generation {
+  const generation = {} as Generation;
+  for (const [key, field, rule, placeholders] of generationNames) {
+    generation[field] = names.template(`${side}.${key}`, defaultTemplates[side][key], rule, placeholders);
+  }
+  return generation;
+}
 
 /**
  * v1 and v2 must never name the same resource: cleanup deletes every v1 name, so an override that made a
  * v2 name equal a v1 name would delete v2. RDS identifiers are case-insensitive, hence the lowercase compare.
  */
-function checkGenerationsDiffer(names: Names): void {
-  for (const key of generationKeys) {
-    const v1 = names.template(`v1.${key}`, defaultTemplates.v1[key], alwaysValid, ['env', 'i']);
-    const v2 = names.template(`v2.${key}`, defaultTemplates.v2[key], alwaysValid, ['env', 'i']);
-    if (v1.toLowerCase() === v2.toLowerCase()) {
+function checkGenerationsDiffer(names: Names, generations: Record<'v1' | 'v2', Generation>): void {
+  for (const [key, field] of generationNames) {
+    const v2 = generations.v2[field];
+    if (generations.v1[field].toLowerCase() === v2.toLowerCase()) {
       const line = names.lineOf(`v2.${key}`) ?? names.lineOf(`v1.${key}`);
       throw names.error(
         `'v1.${key}' and 'v2.${key}' both give '${v2}'; v1 and v2 must name different resources.`,
@@ -198,8 +197,6 @@ function checkGenerationsDiffer(names: Names): void {
     }
   }
 }
-
-const alwaysValid: NameRule = { kind: 'name', expected: 'any', test: () => true };
 
 function readRegions(file: ConfigFile | undefined): { primary: string; dr: string } {
   // Regions come only from the file; the defaults are valid and distinct.
