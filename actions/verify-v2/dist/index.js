@@ -96486,13 +96486,12 @@ function getIDToken(aud) {
 
 /**
  * Append the report to the job summary: a heading, the verdict, and a table of every check with its
- * region. Outside a runner (no GITHUB_STEP_SUMMARY) the Markdown goes to the log instead.
+ * region. Outside a runner (no GITHUB_STEP_SUMMARY) there is no summary to write, and nothing is done:
+ * actions print the report to the log themselves (`Report.toMarkdown`), on a runner or not.
  */
 async function writeReportSummary(report, options, summary = summary_summary) {
-    if (!process.env['GITHUB_STEP_SUMMARY']) {
-        info(report.toMarkdown(options));
+    if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
-    }
     const header = ['Status', 'Check', 'Region', 'Resource', 'Detail'].map((data) => ({ data, header: true }));
     await summary
         .addHeading(escapeHtml(redact(report.title)), 2)
