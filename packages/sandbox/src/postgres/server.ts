@@ -2,14 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ConnectionOptions } from 'node:tls';
-import pg from 'pg';
-import {
-  createCertificateAuthority,
-  DEFAULT_HOSTNAMES,
-  issueServerCertificate,
-  type CertificateAuthority,
-} from './certificates.js';
+import type pg from 'pg';
+import type { CertificateAuthority } from './certificates.js';
 import {
   embeddedPostgresLocation,
   forgetPostmaster,
@@ -22,7 +16,9 @@ import { freePort } from './free-port.js';
 import { writeHba } from './hba.js';
 import { track, untrack, type TrackedServer } from './lifecycle.js';
 import { LogBuffer } from './log-buffer.js';
-import { handKeyToServer, writeTlsFiles, type TlsFiles } from './tls-files.js';
+import { HOST, untilPlainText, withClient, type Credentials } from './sessions.js';
+import { handKeyToServer } from './tls-files.js';
+import { helperTls, prepareTls, tlsSettings, type PreparedTls } from './tls-setup.js';
 import { assertTraversableByOthers } from './traversable.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 
@@ -94,7 +90,6 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
 const SUPERUSER = 'postgres';
 const PORT_ATTEMPTS = 5;
 const STOP_GRACE_MS = 15_000;
@@ -372,76 +367,6 @@ async function createRoleAndDatabase(
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)} OWNER ${role}`);
     }
   });
-}
-
-interface Credentials {
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  ssl: false | ConnectionOptions;
-}
-
-interface PreparedTls extends PostgresTls {
-  files: TlsFiles;
-}
-
-async function prepareTls(root: string, options: TlsStartOptions): Promise<PreparedTls> {
-  const hostnames = [...(options.hostnames ?? DEFAULT_HOSTNAMES)];
-  const ca = options.ca ?? (await createCertificateAuthority());
-  const certificate = await issueServerCertificate(ca, hostnames);
-  const files = await writeTlsFiles(path.join(root, 'tls'), ca, certificate);
-  return { caPem: ca.certPem, caFile: files.caFile, hostnames, files };
-}
-
-function tlsSettings(files: TlsFiles): Record<string, string> {
-  return { ssl: 'on', ssl_cert_file: files.certFile, ssl_key_file: files.keyFile };
-}
-
-/**
- * TLS for the helpers' own sessions: the chain is checked against the server's CA (so a broken
- * certificate fails every helper at once), the names are not (a server may be started with names
- * that do not include 127.0.0.1, to test a host-name mismatch).
- */
-function helperTls(caPem: string): ConnectionOptions {
-  return { ca: caPem, checkServerIdentity: () => undefined };
-}
-
-const HBA_APPLY_TIMEOUT_MS = 5_000;
-
-/**
- * pg_reload_conf() only signals the postmaster, which rereads pg_hba.conf a moment later: wait until
- * a plain-text login is refused (or accepted) before telling the caller the change is in force.
- */
-async function untilPlainText(expected: 'refused' | 'accepted', superuser: Credentials): Promise<void> {
-  const deadline = Date.now() + HBA_APPLY_TIMEOUT_MS;
-  for (;;) {
-    let accepted = true;
-    try {
-      await withClient({ ...superuser, ssl: false }, async () => undefined);
-    } catch (error) {
-      if ((error as { code?: string }).code !== '28000') throw error; // 28000: rejected by pg_hba.conf
-      accepted = false;
-    }
-    if (accepted === (expected === 'accepted')) return;
-    if (Date.now() > deadline) {
-      throw new Error(`the server did not apply pg_hba.conf within ${HBA_APPLY_TIMEOUT_MS} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function withClient<T>(credentials: Credentials, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ host: HOST, ...credentials });
-  // A server stopped under an open session emits 'error' on the client; without a listener
-  // that would crash the process instead of failing the query in progress.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 async function withTimeout<T>(
