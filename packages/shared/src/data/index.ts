@@ -5,3 +5,4 @@ export {
   type DatabaseTarget,
   type ProbeResult,
 } from './postgres-probe.js';
+export * from './postgres/index.js';

@@ -1,0 +1,19 @@
+export {
+  connectPostgres,
+  withPostgres,
+  describeEndpoint,
+  qualifiedName,
+  quoteIdent,
+  PostgresConnectError,
+  PINNED_SESSION_SETTINGS,
+  type PostgresEndpoint,
+} from './connection.js';
+export {
+  listTables,
+  listSequences,
+  SYSTEM_SCHEMA_FILTER,
+  type ColumnInfo,
+  type TableInfo,
+  type SequenceInfo,
+} from './catalog.js';
+export { planKeyRanges, rangePredicate, defaultRangeCount, describeRange, type KeyRange } from './ranges.js';
