@@ -111,4 +111,22 @@ export const brokenWorlds: Scenario[] = [
       password: secret.secretString,
     });
   }),
+  variant(
+    'snapshot-fails',
+    "A snapshot of the v1 primary cluster ends failed (step 2.1's backup).",
+    (ctx) => {
+      const { config, sandbox } = ctx;
+      sandbox.world
+        .region(config.regions.primary)
+        .failingSnapshotClusters.add(config.v1.primaryCluster.toLowerCase());
+    },
+  ),
+  variant(
+    'backup-fails',
+    'An on-demand backup of the v1 table never becomes AVAILABLE (it ends DELETED).',
+    (ctx) => {
+      const { config, sandbox } = ctx;
+      sandbox.world.region(config.regions.primary).failingBackupTables.add(config.v1.table);
+    },
+  ),
 ];

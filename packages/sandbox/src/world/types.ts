@@ -110,6 +110,65 @@ export interface MetricSeries {
   points: (now: Date) => MetricPoint[];
 }
 
+export interface ResourceTag {
+  key: string;
+  value: string;
+}
+
+/**
+ * A manual snapshot of an Aurora cluster. Its status is not stored: it follows from the sandbox's clock
+ * (`creating` until `createdAt + durationMs`, then `available`, or `failed` when `fails`), so that a
+ * waiter polling it sees it move as it would in AWS (../services/rds/snapshot-state.ts).
+ */
+export interface ClusterSnapshot {
+  /** Stored lower-case, as AWS stores it. */
+  identifier: string;
+  region: string;
+  arn: string;
+  clusterIdentifier: string;
+  /** What the snapshot copies from its cluster when it is taken. */
+  cluster: Pick<
+    DbCluster,
+    'arn' | 'engine' | 'engineVersion' | 'port' | 'masterUsername' | 'storageEncrypted' | 'createdAt'
+  >;
+  createdAt: Date;
+  /** How long it stays `creating`; fixed when it is taken, from the world's `backupTimings`. */
+  durationMs: number;
+  /** Whether it ends `failed` instead of `available`; fixed when it is taken. */
+  fails: boolean;
+  tags: ResourceTag[];
+}
+
+/**
+ * An on-demand backup of a DynamoDB table. Like a cluster snapshot, its status follows from the clock:
+ * CREATING, then AVAILABLE, or DELETED when `fails` (DynamoDB has no FAILED status: a backup that
+ * cannot be completed is removed, and DescribeBackup reports it DELETED).
+ */
+export interface TableBackup {
+  arn: string;
+  name: string;
+  region: string;
+  tableName: string;
+  tableArn: string;
+  tableId: string;
+  /** The table's size and item count when the backup was requested. */
+  sizeBytes: number;
+  itemCount: number;
+  /** The source table's description from DescribeTable, as DescribeBackup returns it. */
+  keySchema: { AttributeName: string; KeyType: string }[];
+  tableCreatedAt: Date;
+  billingMode: string;
+  createdAt: Date;
+  durationMs: number;
+  fails: boolean;
+}
+
+/** How long snapshots and backups take in this world, in milliseconds of the sandbox's clock. */
+export interface BackupTimings {
+  clusterSnapshotMs: number;
+  tableBackupMs: number;
+}
+
 /** State kept per region, keyed by the region of each request's credential scope. */
 export interface RegionState {
   clusters: Map<string, DbCluster>;
@@ -118,4 +177,14 @@ export interface RegionState {
   secrets: Map<string, Secret>;
   parameters: Map<string, Parameter>;
   metrics: MetricSeries[];
+  /** Manual cluster snapshots, by (lower-case) identifier. */
+  clusterSnapshots: Map<string, ClusterSnapshot>;
+  /** Clusters (lower-case identifiers) whose snapshots end `failed`: a scenario's broken backup. */
+  failingSnapshotClusters: Set<string>;
+  /** On-demand DynamoDB backups, by ARN. */
+  tableBackups: Map<string, TableBackup>;
+  /** Tables whose backups never become AVAILABLE (they end DELETED). */
+  failingBackupTables: Set<string>;
+  /** Tables with point-in-time recovery enabled (DescribeContinuousBackups); off by default, as in AWS. */
+  pointInTimeRecoveryTables: Set<string>;
 }

@@ -1,11 +1,19 @@
-import type { GlobalCluster, RegionState } from './types.js';
+import type { BackupTimings, GlobalCluster, RegionState } from './types.js';
 import { ACCOUNT_ID } from './types.js';
+
+/**
+ * A snapshot or backup of the guide's small databases takes about this long here: long enough that a
+ * waiter sees it `creating` at least once, short enough for a test or the rehearsal.
+ */
+export const DEFAULT_BACKUP_TIMINGS: BackupTimings = { clusterSnapshotMs: 1500, tableBackupMs: 1500 };
 
 /** The whole emulated account: per-region state, plus global clusters, which span regions. */
 export class World {
   readonly accountId = ACCOUNT_ID;
   private readonly regions = new Map<string, RegionState>();
   readonly globalClusters = new Map<string, GlobalCluster>();
+  /** Tests shorten or lengthen these; `clear()` restores the defaults. */
+  backupTimings: BackupTimings = { ...DEFAULT_BACKUP_TIMINGS };
 
   region(name: string): RegionState {
     let state = this.regions.get(name);
@@ -17,6 +25,11 @@ export class World {
         secrets: new Map(),
         parameters: new Map(),
         metrics: [],
+        clusterSnapshots: new Map(),
+        failingSnapshotClusters: new Set(),
+        tableBackups: new Map(),
+        failingBackupTables: new Set(),
+        pointInTimeRecoveryTables: new Set(),
       };
       this.regions.set(name, state);
     }
@@ -31,6 +44,7 @@ export class World {
   clear(): void {
     this.regions.clear();
     this.globalClusters.clear();
+    this.backupTimings = { ...DEFAULT_BACKUP_TIMINGS };
   }
 
   arn(service: string, region: string, resource: string): string {

@@ -22,3 +22,24 @@ export function globalClusterNotFound(identifier: string): AwsError {
 export function invalidParameterValue(message: string): AwsError {
   return new AwsError('InvalidParameterValue', message, 400);
 }
+
+export function dbClusterSnapshotNotFound(identifier: string): AwsError {
+  return new AwsError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${identifier} not found.`, 404);
+}
+
+export function dbClusterSnapshotAlreadyExists(identifier: string): AwsError {
+  return new AwsError(
+    'DBClusterSnapshotAlreadyExistsFault',
+    `Cannot create the cluster snapshot because one with the identifier ${identifier} already exists.`,
+    400,
+  );
+}
+
+export function invalidDBClusterState(message: string): AwsError {
+  return new AwsError('InvalidDBClusterStateFault', message, 400);
+}
+
+/** Unmodelled, like InvalidParameterValue. */
+export function invalidParameterCombination(message: string): AwsError {
+  return new AwsError('InvalidParameterCombination', message, 400);
+}

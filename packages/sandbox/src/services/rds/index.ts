@@ -2,6 +2,7 @@ import type { QueryService } from '../../protocols/types.js';
 import { describeDBClusters } from './clusters.js';
 import { describeGlobalClusters } from './global-clusters.js';
 import { describeDBInstances } from './instances.js';
+import { createDBClusterSnapshot, describeDBClusterSnapshots } from './snapshots.js';
 
 /** Amazon RDS over AWS Query (Version 2014-10-31); state per region, global clusters across regions. */
 export const rdsService: QueryService = {
@@ -12,5 +13,7 @@ export const rdsService: QueryService = {
     DescribeDBClusters: describeDBClusters,
     DescribeDBInstances: describeDBInstances,
     DescribeGlobalClusters: describeGlobalClusters,
+    CreateDBClusterSnapshot: createDBClusterSnapshot,
+    DescribeDBClusterSnapshots: describeDBClusterSnapshots,
   },
 };
