@@ -175,6 +175,7 @@ export class Sandbox {
           : new AwsError('ServiceUnavailable', 'Service is unavailable (injected)', 503);
       reply = json ? jsonError(ctx, json, error) : queryError(ctx, error);
     } else {
+      if (decision.unprocessed !== undefined) ctx.unprocessedShare = decision.unprocessed;
       reply = await answer();
     }
     this.requests.push({

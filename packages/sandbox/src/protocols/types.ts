@@ -11,6 +11,11 @@ export interface RequestContext {
   world: World;
   /** The sandbox's clock: scenarios and tests may move it. */
   now(): Date;
+  /**
+   * Set when the fault injector chose to answer this batch write partially: the share of its requests,
+   * in (0, 1], to return as `UnprocessedItems` (faults.ts `unprocessedRate`).
+   */
+  unprocessedShare?: number;
 }
 
 /** A reply passed through as is (e.g. from an embedded dynalite). */

@@ -1,13 +1,17 @@
 import { Agent } from 'node:http';
 import type { JsonService, RawReply, RequestContext } from '../../protocols/types.js';
+import { backupOperations } from './backups.js';
+import { batchWriteItem } from './batch-write.js';
 import { overlayDescribeTable, replyTableName } from './describe-table.js';
 import { forward } from './forward.js';
 import { RegionalDynalites } from './regional-dynalites.js';
+import { sourceTableReader } from './source-table.js';
 
 /**
  * DynamoDB (JSON 1.0): every operation goes to the region's embedded dynalite, so that items, scans,
  * paging and batch writes behave like DynamoDB's. The sandbox adds only what dynalite cannot know:
- * the global-table view of DescribeTable, kept in the World's table overlays.
+ * the global-table view of DescribeTable, kept in the World's table overlays, and BatchWriteItem's
+ * 16 MB limit and partial answers under injected write pressure (batch-write.ts).
  */
 export function createDynamoDbService(): { service: JsonService; close(): Promise<void> } {
   const dynalites = new RegionalDynalites();
@@ -18,7 +22,10 @@ export function createDynamoDbService(): { service: JsonService; close(): Promis
     body: Buffer,
     headers: Record<string, string>,
   ): Promise<RawReply> {
-    const reply = await forward(agent, await dynalites.port(ctx.region), body, headers);
+    const port = await dynalites.port(ctx.region);
+    const send = (payload: Buffer) => forward(agent, port, payload, headers);
+    if (ctx.operation === 'BatchWriteItem') return batchWriteItem(ctx, body, send);
+    const reply = await send(body);
     const tables = ctx.world.region(ctx.region).tables;
     if (ctx.operation === 'DescribeTable') {
       const name = replyTableName(reply, 'Table');
@@ -28,6 +35,7 @@ export function createDynamoDbService(): { service: JsonService; close(): Promis
       // A table created again under the same name starts with no replicas and no status override.
       const name = replyTableName(reply, 'TableDescription');
       if (name !== undefined) tables.delete(name);
+      if (name !== undefined) ctx.world.region(ctx.region).pointInTimeRecoveryTables.delete(name);
     }
     return reply;
   }
@@ -37,7 +45,8 @@ export function createDynamoDbService(): { service: JsonService; close(): Promis
       signingName: 'dynamodb',
       targetPrefix: 'DynamoDB_20120810',
       jsonVersion: '1.0',
-      operations: {},
+      // Backups are the sandbox's own (backups.ts): dynalite has none.
+      operations: backupOperations(sourceTableReader(agent, dynalites)),
       passthrough,
     },
     close: async () => {

@@ -46,6 +46,10 @@ function start(region: string): Promise<{ server: Server; port: number }> {
   const server = withDynaliteEnv(region, () =>
     dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
   );
+  // The sandbox's keep-alive agent reuses idle sockets; with Node's default 5 s keepAliveTimeout dynalite
+  // may close one just as a request goes out on it ("socket hang up"). Idle sockets stay open instead;
+  // close() ends them.
+  server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
