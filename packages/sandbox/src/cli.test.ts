@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SANDBOX_CREDENTIALS } from './credentials.js';
+import { startPostgres, type PostgresServer } from './postgres/index.js';
 import { scenarios } from './scenarios/index.js';
 import { acceptsConnections } from './test-support.js';
 
@@ -111,6 +112,23 @@ describe('arguments', () => {
     expect(stderr).toContain(`--port must be an integer from 0 to 65535, got "${port}"`);
   });
 
+  test.each([
+    ['--v2-database-url', 'postgresql://app@db.internal/payments', 'has no password'],
+    ['--v1-database-url', 'app:hunter2@db.internal/payments', 'must start with postgres:// or postgresql://'],
+  ])('%s %s exits 2 naming the flag, without the password', async (flag, url, problem) => {
+    const { code, stdout, stderr } = await runCli([flag, url]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${flag} ${problem}`);
+    expect(stderr).not.toContain('hunter2');
+  });
+
+  test('--v2-major 16 exits 2 with the majors it has', async () => {
+    const { code, stderr } = await runCli(['--v2-major', '16']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--v2-major must be one of 15, 17, got "16"');
+  });
+
   test('an unknown option exits 2 with the usage', async () => {
     const { code, stderr } = await runCli(['--region', 'us-east-1']);
     expect(code).toBe(2);
@@ -185,3 +203,46 @@ describe('serving a scenario', () => {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('serving with --v1-database-url', () => {
+  const PASSWORD = 'cli-own-S3cret';
+  let own: PostgresServer | undefined;
+  let cli: ReturnType<typeof startCli> | undefined;
+
+  afterAll(async () => {
+    if (cli) await stopCli(cli.child);
+    await own?.stop();
+  });
+
+  // One PostgreSQL server of the test's own, and the CLI's v2 (about 3 s, more on a busy machine).
+  test('points v1 at it, prints it without the password, and leaves it running on Ctrl-C', async () => {
+    own = await startPostgres({ name: `cli-own-${process.pid}`, database: 'prod_copy', password: PASSWORD });
+    await own.session((client) => client.query('CREATE TABLE marker (id int)'));
+    cli = startCli(['--v1-database-url', own.connectionString(), '--v2-major', '17']);
+    const { child, output } = cli;
+    const printed = await waitForOutput(child, output, 'Serving until interrupted');
+    expect(printed).toMatch(
+      new RegExp(
+        `^# v1 database: postgresql://dbadmin:\\*\\*\\*@127\\.0\\.0\\.1:${own.port}/prod_copy \\(given by --v1-database-url; never changed\\), v2 database: 127\\.0\\.0\\.1:\\d+$`,
+        'm',
+      ),
+    );
+    expect(printed).toContain('# PostgreSQL 15 (v1), 17 (v2)');
+    expect(printed).toContain(
+      '# Note: the v1 database is "prod_copy", the actions\' default is "paymentsdb": run them with a config file holding `database: { name: prod_copy }`',
+    );
+
+    const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    process.kill(-child.pid!, 'SIGINT');
+    const [code] = await closed;
+    expect(code).toBe(0);
+    const { stdout, stderr } = output();
+    expect(`${stdout}${stderr}`).not.toContain(PASSWORD);
+    expect(await acceptsConnections(own.port)).toBe(true);
+    const tables = await own.session(
+      async (client) =>
+        (await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows,
+    );
+    expect(tables).toEqual([{ tablename: 'marker' }]);
+  }, 120_000);
+});

