@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +24,11 @@ export interface RunActionOptions {
   workspace?: string;
   /** Webhook payload behind GITHUB_EVENT_PATH; default: a workflow_dispatch payload. */
   event?: Record<string, unknown>;
+  /**
+   * Called with the action's process once it is started: a test may watch it (its pid, for /proc) or kill
+   * it at a moment of its choosing, as a runner that dies mid-step would.
+   */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface ActionRun {
@@ -109,7 +114,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       ...inputEnv,
     };
     const node = resolveNode(options.node);
-    const child = await runChild(node, action.main, files.workspace, env, options.timeoutMs ?? 30_000);
+    const child = await runChild(
+      node,
+      action.main,
+      files.workspace,
+      env,
+      options.timeoutMs ?? 30_000,
+      options.onSpawn,
+    );
     const run = await collect(child, files, node);
     if (child.timedOut) {
       throw new ActionTimeoutError(
@@ -260,10 +272,12 @@ async function runChild(
   cwd: string,
   env: Record<string, string>,
   timeoutMs: number,
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<ChildResult> {
   const commands = new WorkflowCommandParser();
   const started = performance.now();
   const child = spawn(node, [main], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(child);
   const result: ChildResult = {
     code: null,
     signal: null,
