@@ -24,7 +24,9 @@ for (const name of readdirSync(join(root, 'actions'))) {
   if (!existsSync(join(actionDir, 'action.yml'))) continue;
   const fresh = mkdtempSync(join(tmpdir(), `check-dist-${name}-`));
   try {
-    execFileSync(ncc, ['build', 'src/index.ts', '-o', fresh, '--license', 'licenses.txt', '--quiet'], {
+    // One licence file per chunk ([name]): ncc writes the file once per chunk, so a fixed name would keep
+    // only the last chunk's licences once an action loads part of its code lazily.
+    execFileSync(ncc, ['build', 'src/index.ts', '-o', fresh, '--license', '[name].licenses.txt', '--quiet'], {
       cwd: actionDir,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

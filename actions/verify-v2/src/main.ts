@@ -1,6 +1,10 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   AwsClients,
-  buildConfig,
+  loadConfig,
   verifyHealth,
   VerdictError,
   writeReportSummary,
@@ -8,10 +12,21 @@ import {
 } from '@dbmig/shared';
 import { Outputs, readInputs } from './inputs.js';
 
+/**
+ * The services the health checks call, and only those: each SDK client package is bundled whole, so
+ * naming one here is what puts it into dist/ (SSM, which verify-v2 never calls, stays out).
+ */
+const services = {
+  rds: RDSClient,
+  cloudwatch: CloudWatchClient,
+  dynamodb: DynamoDBClient,
+  secretsManager: SecretsManagerClient,
+};
+
 /** Phase 1 (steps 1.2 and 1.3): read-only health of every v2 resource, reported check by check. */
 export async function verifyV2(io: ActionIO): Promise<void> {
   const inputs = readInputs(io);
-  const config = buildConfig({
+  const config = await loadConfig({
     environment: inputs.environment,
     ...(inputs.config ? { configFile: inputs.config } : {}),
     ...(inputs.maxAttempts !== undefined ? { maxAttempts: inputs.maxAttempts } : {}),
@@ -20,6 +35,7 @@ export async function verifyV2(io: ActionIO): Promise<void> {
     maxAttempts: config.aws.maxAttempts,
     retryMode: config.aws.retryMode,
     userAgent: io.action,
+    services,
   });
   try {
     const report = await verifyHealth({

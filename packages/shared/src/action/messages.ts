@@ -1,4 +1,4 @@
-import { AwsCallError, describeAwsError, isAwsError } from '../errors/aws-error.js';
+import { describeAwsError, isAwsError } from '../errors/aws-error.js';
 import { InputError } from '../errors/input-error.js';
 import { VerdictError } from '../errors/verdict-error.js';
 
@@ -10,7 +10,7 @@ export function isExpectedError(error: unknown): boolean {
 /** The one line a user reads in the failed step: what went wrong and what to do. */
 export function failureMessage(error: unknown): string {
   if (error instanceof InputError) return error.message; // already "Input 'x': …" or "Config file f, line n: …"
-  if (error instanceof AwsCallError) return describeAwsError(error.cause, error.context);
+  // The client recorded the operation, resource and region on the error (aws/call-context.ts).
   if (isAwsError(error)) return describeAwsError(error);
   if (error instanceof Error) return error.message || error.name;
   return String(error);

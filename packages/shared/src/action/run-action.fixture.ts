@@ -1,14 +1,13 @@
 // A tiny action, run by run-action.test.ts in a child process the way the runner runs a real one.
-import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { AwsClients } from '../aws/clients.js';
-import { buildConfig } from '../config/build-config.js';
-import { callAws } from '../errors/aws-error.js';
+import { loadConfig } from '../config/build-config.js';
 import { Report } from '../report/report.js';
 import { writeReportSummary } from '../report/summary.js';
 import { runAction } from './run-action.js';
 
 await runAction('fixture-action', async (io) => {
-  const config = buildConfig({ environment: io.string('environment', { required: true }) });
+  const config = await loadConfig({ environment: io.string('environment', { required: true }) });
   const password = io.secret(io.string('password', { default: '' }));
   const count = io.integer('count', { default: 1, min: 0, max: 10 });
   const verbose = io.boolean('verbose', { default: false });
@@ -31,14 +30,17 @@ await runAction('fixture-action', async (io) => {
   await writeReportSummary(report, { failOnWarning: false }, io.summary);
 
   if (mode === 'aws') {
-    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard', userAgent: io.action });
+    const clients = new AwsClients({
+      maxAttempts: 1,
+      retryMode: 'standard',
+      userAgent: io.action,
+      services: { rds: RDSClient },
+    });
     try {
-      const region = config.regions.primary;
-      await callAws({ operation: 'rds:DescribeDBClusters', resource: config.v2.primaryCluster, region }, () =>
-        clients
-          .rds(region)
-          .send(new DescribeDBClustersCommand({ DBClusterIdentifier: config.v2.primaryCluster })),
-      );
+      // No wrapping: the client itself records the operation, resource and region on the error.
+      await clients
+        .rds(config.regions.primary)
+        .send(new DescribeDBClustersCommand({ DBClusterIdentifier: config.v2.primaryCluster }));
     } finally {
       clients.destroy();
     }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { classifyAwsError, describeAwsError } from '../errors/aws-error.js';
 import { AwsClients } from './clients.js';
 import { toolkitVersion } from './version.js';
@@ -66,6 +66,15 @@ const jsonError = (type: string): Reply => ({
 const regionOf = (seen: Seen): string | undefined =>
   /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(seen.headers['authorization']))?.[1];
 
+/** Every service, for the tests that reach all five. */
+const services = {
+  rds: RDSClient,
+  dynamodb: DynamoDBClient,
+  secretsManager: SecretsManagerClient,
+  ssm: SSMClient,
+  cloudwatch: CloudWatchClient,
+};
+
 const savedEnv = { ...process.env };
 
 beforeEach(() => {
@@ -96,7 +105,7 @@ describe('toolkitVersion', () => {
 
 describe('AwsClients', () => {
   it('caches one client per service and region, and a new one after destroy', () => {
-    const clients = new AwsClients({ maxAttempts: 3, retryMode: 'standard' });
+    const clients = new AwsClients({ maxAttempts: 3, retryMode: 'standard', services });
     const east1 = clients.rds('us-east-1');
     expect(clients.rds('us-east-1')).toBe(east1);
     expect(clients.rds('us-east-2')).not.toBe(east1);
@@ -104,6 +113,21 @@ describe('AwsClients', () => {
     clients.destroy();
     expect(clients.rds('us-east-1')).not.toBe(east1);
     clients.destroy();
+  });
+
+  it('builds only the services it was given, and says how to add a missing one', () => {
+    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard', services: { rds: RDSClient } });
+    try {
+      expect(clients.rds('us-east-1')).toBeInstanceOf(RDSClient);
+      expect(() => clients.ssm('us-east-1')).toThrow(
+        'AwsClients was built without the SSMClient class, but a ssm client was asked for (us-east-1). ' +
+          "Import SSMClient from '@aws-sdk/client-ssm' in the action and add `ssm: SSMClient` to the " +
+          'services passed to new AwsClients.',
+      );
+      expect(() => clients.secretsManager('us-east-2')).toThrow(/secretsManager: SecretsManagerClient/);
+    } finally {
+      clients.destroy();
+    }
   });
 
   it('reaches AWS_ENDPOINT_URL with the region, retry settings and user agent', async () => {
@@ -117,7 +141,12 @@ describe('AwsClients', () => {
       return { status: 500, contentType: 'text/plain', body: 'unexpected' };
     });
     process.env['AWS_ENDPOINT_URL'] = url;
-    const clients = new AwsClients({ maxAttempts: 5, retryMode: 'adaptive', userAgent: 'verify-v2' });
+    const clients = new AwsClients({
+      maxAttempts: 5,
+      retryMode: 'adaptive',
+      userAgent: 'verify-v2',
+      services,
+    });
     try {
       const out = await clients.rds('us-east-2').send(new DescribeDBClustersCommand({}));
       expect(out.DBClusters?.[0]?.Status).toBe('available');
@@ -168,7 +197,7 @@ describe('AwsClients', () => {
     }));
     process.env['AWS_ENDPOINT_URL'] = general.url;
     process.env['AWS_ENDPOINT_URL_DYNAMODB'] = dynamo.url;
-    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard' });
+    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard', services });
     try {
       const error = await clients
         .dynamodb('us-east-2')
@@ -187,7 +216,7 @@ describe('AwsClients', () => {
   it('gives up after maxAttempts on throttling, and the error says so', async () => {
     const { server, url, seen } = await startServer(() => queryError(400, 'Throttling'));
     process.env['AWS_ENDPOINT_URL'] = url;
-    const clients = new AwsClients({ maxAttempts: 2, retryMode: 'standard' });
+    const clients = new AwsClients({ maxAttempts: 2, retryMode: 'standard', services });
     try {
       const error = await clients
         .rds('us-east-1')
@@ -195,8 +224,9 @@ describe('AwsClients', () => {
         .catch((e: unknown) => e);
       expect(seen).toHaveLength(2);
       expect(classifyAwsError(error)).toBe('throttled');
-      expect(describeAwsError(error, { operation: 'rds:DescribeDBClusters', region: 'us-east-1' })).toContain(
-        'after 2 attempts',
+      // The client's own record of the call names it; no context from the caller.
+      expect(describeAwsError(error)).toMatch(
+        /^rds:DescribeDBClusters in us-east-1 was throttled or failed transiently after 2 attempts/,
       );
     } finally {
       clients.destroy();
@@ -207,7 +237,7 @@ describe('AwsClients', () => {
   it('maps RDS wire codes to the SDK class names the classification expects', async () => {
     const { server, url } = await startServer(() => queryError(404, 'DBInstanceNotFound'));
     process.env['AWS_ENDPOINT_URL'] = url;
-    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard' });
+    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard', services });
     try {
       const error = await clients
         .rds('us-east-1')
@@ -226,7 +256,7 @@ describe('AwsClients', () => {
     delete process.env['AWS_ACCESS_KEY_ID'];
     delete process.env['AWS_SECRET_ACCESS_KEY'];
     process.env['AWS_ENDPOINT_URL'] = url;
-    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard' });
+    const clients = new AwsClients({ maxAttempts: 1, retryMode: 'standard', services });
     try {
       const error = await clients
         .rds('us-east-1')
@@ -234,9 +264,9 @@ describe('AwsClients', () => {
         .catch((e: unknown) => e);
       expect(seen).toHaveLength(0);
       expect(classifyAwsError(error)).toBe('credentials');
-      expect(describeAwsError(error, { operation: 'rds:DescribeDBClusters', region: 'us-east-1' })).toContain(
-        'aws-actions/configure-aws-credentials@v6',
-      );
+      const message = describeAwsError(error);
+      expect(message).toMatch(/^rds:DescribeDBClusters in us-east-1 could not authenticate to AWS/);
+      expect(message).toContain('aws-actions/configure-aws-credentials@v6');
     } finally {
       clients.destroy();
       server.close();

@@ -1,13 +1,28 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
+// Types only: each SDK client package is one CommonJS file holding every command of its service, so a
+// value import here would put all five services into every action's bundle. The action that builds an
+// AwsClients hands over the classes it uses, and only those packages are bundled.
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { MiddlewareStack } from '@smithy/types';
 import { annotateCallErrors } from './call-context.js';
 import { toolkitName, toolkitVersion } from './version.js';
 
 export type RetryMode = 'adaptive' | 'standard';
+
+/**
+ * The SDK client classes an action uses, e.g. `{ rds: RDSClient, cloudwatch: CloudWatchClient }`.
+ * A shared module that asks for a service the action did not give fails at once with a message naming it.
+ */
+export interface AwsServiceClasses {
+  rds?: typeof RDSClient;
+  dynamodb?: typeof DynamoDBClient;
+  secretsManager?: typeof SecretsManagerClient;
+  ssm?: typeof SSMClient;
+  cloudwatch?: typeof CloudWatchClient;
+}
 
 export interface AwsClientOptions {
   /** Total attempts per call, the first included (the SDK's `maxAttempts`). */
@@ -16,6 +31,8 @@ export interface AwsClientOptions {
   retryMode: RetryMode;
   /** An extra user-agent token, e.g. the action's name, after the toolkit's own. */
   userAgent?: string;
+  /** The client classes this action uses; see {@link AwsServiceClasses}. */
+  services: AwsServiceClasses;
 }
 
 /** The settings every client shares. No `endpoint`: the SDK then honours AWS_ENDPOINT_URL(_<SERVICE>) itself. */
@@ -32,6 +49,15 @@ interface Destroyable {
   middlewareStack: unknown;
 }
 
+/** Where each service's class comes from, for the message when an action did not pass it. */
+const packages: Record<keyof AwsServiceClasses, [className: string, packageName: string]> = {
+  rds: ['RDSClient', '@aws-sdk/client-rds'],
+  dynamodb: ['DynamoDBClient', '@aws-sdk/client-dynamodb'],
+  secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
+  ssm: ['SSMClient', '@aws-sdk/client-ssm'],
+  cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
+};
+
 /**
  * One client per (service, region), created on first use and reused: clients hold connection pools and
  * the adaptive rate limiter's state, both of which only help when shared across calls.
@@ -45,23 +71,23 @@ export class AwsClients {
   }
 
   rds(region: string): RDSClient {
-    return this.client('rds', region, (config) => new RDSClient(config));
+    return this.client('rds', 'rds', region);
   }
 
   dynamodb(region: string): DynamoDBClient {
-    return this.client('dynamodb', region, (config) => new DynamoDBClient(config));
+    return this.client('dynamodb', 'dynamodb', region);
   }
 
   secretsManager(region: string): SecretsManagerClient {
-    return this.client('secretsmanager', region, (config) => new SecretsManagerClient(config));
+    return this.client('secretsManager', 'secretsmanager', region);
   }
 
   ssm(region: string): SSMClient {
-    return this.client('ssm', region, (config) => new SSMClient(config));
+    return this.client('ssm', 'ssm', region);
   }
 
   cloudwatch(region: string): CloudWatchClient {
-    return this.client('cloudwatch', region, (config) => new CloudWatchClient(config));
+    return this.client('cloudwatch', 'cloudwatch', region);
   }
 
   /** Close every client's sockets so that the process can exit promptly. */
@@ -70,15 +96,26 @@ export class AwsClients {
     this.cache.clear();
   }
 
-  private client<T extends Destroyable>(
-    service: string,
+  /** `iamPrefix` is the service as IAM names it, which error messages quote (`secretsmanager:GetSecretValue`). */
+  private client<K extends keyof AwsServiceClasses>(
+    service: K,
+    iamPrefix: string,
     region: string,
-    create: (config: SharedClientConfig) => T,
-  ): T {
+  ): InstanceType<NonNullable<AwsServiceClasses[K]>> {
+    type Client = InstanceType<NonNullable<AwsServiceClasses[K]>>;
     const key = `${service}:${region}`;
     const cached = this.cache.get(key);
-    if (cached) return cached as T;
-    const client = create({
+    if (cached) return cached as Client;
+    const Class = this.options.services[service] as (new (config: SharedClientConfig) => Client) | undefined;
+    if (!Class) {
+      const [className, packageName] = packages[service];
+      throw new Error(
+        `AwsClients was built without the ${className} class, but a ${service} client was asked for ` +
+          `(${region}). Import ${className} from '${packageName}' in the action and add ` +
+          `\`${service}: ${className}\` to the services passed to new AwsClients.`,
+      );
+    }
+    const client = new Class({
       region,
       maxAttempts: this.options.maxAttempts,
       retryMode: this.options.retryMode,
@@ -87,7 +124,7 @@ export class AwsClients {
         ...(this.options.userAgent ? [[this.options.userAgent] as [string]] : []),
       ],
     });
-    annotateCallErrors(client.middlewareStack as MiddlewareStack<object, object>, service, region);
+    annotateCallErrors(client.middlewareStack as MiddlewareStack<object, object>, iamPrefix, region);
     this.cache.set(key, client);
     return client;
   }

@@ -1,2 +1,2 @@
-export { AwsClients, type AwsClientOptions, type RetryMode } from './clients.js';
+export { AwsClients, type AwsClientOptions, type AwsServiceClasses, type RetryMode } from './clients.js';
 export { toolkitName, toolkitVersion } from './version.js';

@@ -24,10 +24,13 @@ import type { Generation, MigrationConfig } from './types.js';
 export interface BuildConfigOptions {
   /** The `environment` input. */
   environment: string;
-  /** The `config` input: path of the optional YAML file, relative to `cwd`. Empty means none. */
-  configFile?: string;
   /** The `max-attempts` input; wins over the file's `aws.max-attempts`. */
   maxAttempts?: number;
+}
+
+export interface LoadConfigOptions extends BuildConfigOptions {
+  /** The `config` input: path of the optional YAML file, relative to `cwd`. Empty means none. */
+  configFile?: string;
   /** Directory the config path is relative to; the workspace (process.cwd()) by default. */
   cwd?: string;
 }
@@ -39,17 +42,44 @@ interface Setting<T> {
 }
 
 /**
- * Build the one typed configuration every action uses: the guide's names for `environment`, overridden by
- * the config file. Everything is checked here, before any AWS call, and each problem is an InputError that
- * names the input or the file line and the expected form.
+ * The configuration an action runs with: the guide's names for `environment`, overridden by the config
+ * file when one is given. Everything is checked here, before any AWS call, and each problem is an
+ * InputError that names the input or the file line and the expected form. The inputs are checked before
+ * the file is read, so a bad input is reported as such whatever the file holds.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<MigrationConfig> {
+  const inputs = checkInputs(options);
+  // Async because the YAML parser is loaded only when there is a file to parse.
+  const file = options.configFile
+    ? await readConfigFile(options.configFile, options.cwd ?? process.cwd())
+    : undefined;
+  return assemble(inputs, file);
+}
+
+/**
+ * The guide's names for `environment`, without a config file: what tests, the sandbox and benchmarks
+ * use. Synchronous, and checked like {@link loadConfig}.
  */
 export function buildConfig(options: BuildConfigOptions): MigrationConfig {
-  const environment = validateEnvironment(options.environment);
-  const maxAttemptsInput =
-    options.maxAttempts === undefined ? undefined : checkMaxAttemptsInput(options.maxAttempts);
-  const file = options.configFile
-    ? readConfigFile(options.configFile, options.cwd ?? process.cwd())
-    : undefined;
+  return assemble(checkInputs(options), undefined);
+}
+
+interface CheckedInputs {
+  environment: string;
+  maxAttempts: number | undefined;
+}
+
+function checkInputs(options: BuildConfigOptions): CheckedInputs {
+  return {
+    environment: validateEnvironment(options.environment),
+    maxAttempts: options.maxAttempts === undefined ? undefined : checkMaxAttemptsInput(options.maxAttempts),
+  };
+}
+
+function assemble(
+  { environment, maxAttempts: maxAttemptsInput }: CheckedInputs,
+  file: ConfigFile | undefined,
+): MigrationConfig {
   // Validated even when the input overrides it: a bad file is a bad file.
   const fileMaxAttempts = readMaxAttemptsFromFile(file);
   const names = new Names(environment, file);

@@ -1,7 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+// Types only: the parser is loaded by parseConfigText when there is a file, so that a run without one
+// (the usual case) neither bundles it on the start-up path nor compiles it.
+import type * as YamlModule from 'yaml';
+import type { Document, Node } from 'yaml';
 import { InputError } from '../errors/input-error.js';
+
+type Yaml = typeof YamlModule;
 
 type Leaf = 'string' | 'integer';
 
@@ -74,11 +79,11 @@ export class ConfigFile {
 }
 
 /** Read and check the file's shape: known keys only, each value of the right type. */
-export function readConfigFile(path: string, cwd: string): ConfigFile {
+export async function readConfigFile(path: string, cwd: string): Promise<ConfigFile> {
   const absolute = resolve(cwd, path);
   let text: string;
   try {
-    text = readFileSync(absolute, 'utf8');
+    text = await readFile(absolute, 'utf8');
   } catch (error) {
     throw new InputError(
       path,
@@ -91,9 +96,16 @@ export function readConfigFile(path: string, cwd: string): ConfigFile {
 }
 
 /** Parse config file text; `path` is only used in messages. */
-export function parseConfigText(text: string, path: string): ConfigFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+export async function parseConfigText(text: string, path: string): Promise<ConfigFile> {
+  // A chunk of its own in the bundle (ncc splits at a dynamic import), read only here.
+  const yaml: Yaml = await import('yaml');
+  return parseWith(yaml, text, path);
+}
+
+function parseWith(yaml: Yaml, text: string, path: string): ConfigFile {
+  const { isMap, isScalar } = yaml;
+  const lineCounter = new yaml.LineCounter();
+  const doc = yaml.parseDocument(text, { lineCounter, uniqueKeys: true });
   const fail = (detail: string, line?: number): InputError =>
     new InputError(path, detail, line === undefined ? { file: path } : { file: path, line });
 
@@ -116,17 +128,17 @@ export function parseConfigText(text: string, path: string): ConfigFile {
   const values = new Map<ConfigKey, Located<string | number>>();
   const sections = Object.keys(configFileSchema) as Section[];
 
-  const root = resolveAlias(doc.contents, doc);
+  const root = resolveAlias(yaml, doc.contents, doc);
   if (root === null || (isScalar(root) && root.value === null)) return new ConfigFile(path, values); // empty file
   if (!isMap(root)) {
     throw fail(
-      `expected a mapping at the top level with keys ${sections.join(', ')}; got ${describe(root)}.`,
+      `expected a mapping at the top level with keys ${sections.join(', ')}; got ${describe(yaml, root)}.`,
       lineOf(root),
     );
   }
 
   for (const pair of root.items) {
-    const section = keyName(pair.key, fail, lineOf);
+    const section = keyName(yaml, pair.key, fail, lineOf);
     const sectionLine = lineOf(pair.key as Node);
     if (!(section in configFileSchema)) {
       throw fail(
@@ -136,37 +148,39 @@ export function parseConfigText(text: string, path: string): ConfigFile {
     }
     const shape: Record<string, Leaf> = configFileSchema[section as Section];
     const allowed = Object.keys(shape);
-    const body = resolveAlias(pair.value as Node | null, doc);
+    const body = resolveAlias(yaml, pair.value as Node | null, doc);
     // A section whose entries are all commented out is empty, not an error.
     if (body === null || (isScalar(body) && body.value === null)) continue;
     if (!isMap(body)) {
       throw fail(
-        `'${section}' must be a mapping with keys ${allowed.join(', ')}; got ${describe(body)}.`,
+        `'${section}' must be a mapping with keys ${allowed.join(', ')}; got ${describe(yaml, body)}.`,
         lineOf(body) ?? sectionLine,
       );
     }
     for (const entry of body.items) {
-      const key = keyName(entry.key, fail, lineOf);
+      const key = keyName(yaml, entry.key, fail, lineOf);
       const keyLine = lineOf(entry.key as Node);
       const leaf = shape[key];
       if (leaf === undefined) {
         throw fail(`unknown key '${key}' under '${section}'; allowed keys: ${allowed.join(', ')}.`, keyLine);
       }
       const dotted = `${section}.${key}` as ConfigKey;
-      const node = resolveAlias(entry.value as Node | null, doc);
+      const node = resolveAlias(yaml, entry.value as Node | null, doc);
       const line = lineOf(node) ?? keyLine ?? 1;
-      values.set(dotted, { value: leafValue(dotted, leaf, node, (detail) => fail(detail, line)), line });
+      const value = leafValue(yaml, dotted, leaf, node, (detail) => fail(detail, line));
+      values.set(dotted, { value, line });
     }
   }
   return new ConfigFile(path, values);
 }
 
-function resolveAlias(node: Node | null | undefined, doc: Document): Node | null {
+function resolveAlias(yaml: Yaml, node: Node | null | undefined, doc: Document): Node | null {
   if (node === null || node === undefined) return null;
-  return isAlias(node) ? ((node.resolve(doc) as Node | undefined) ?? null) : node;
+  return yaml.isAlias(node) ? ((node.resolve(doc) as Node | undefined) ?? null) : node;
 }
 
 function keyName(
+  { isScalar }: Yaml,
   key: unknown,
   fail: (detail: string, line?: number) => InputError,
   lineOf: (node: Node | null | undefined) => number | undefined,
@@ -177,23 +191,24 @@ function keyName(
 }
 
 function leafValue(
+  yaml: Yaml,
   key: ConfigKey,
   leaf: Leaf,
   node: Node | null,
   fail: (detail: string) => InputError,
 ): string | number {
-  const value: unknown = isScalar(node) ? node.value : undefined;
+  const value: unknown = yaml.isScalar(node) ? node.value : undefined;
   if (leaf === 'integer') {
     if (typeof value === 'number' && Number.isInteger(value)) return value;
-    throw fail(`'${key}' must be a whole number; got ${describe(node)}.`);
+    throw fail(`'${key}' must be a whole number; got ${describe(yaml, node)}.`);
   }
   if (typeof value === 'string') return value;
   const hint = typeof value === 'number' || typeof value === 'boolean' ? ' (quote it if you meant text)' : '';
-  throw fail(`'${key}' must be a string; got ${describe(node)}${hint}.`);
+  throw fail(`'${key}' must be a string; got ${describe(yaml, node)}${hint}.`);
 }
 
 /** How a YAML node reads to a person: "a list", "the number 12", "no value". */
-function describe(node: Node | null): string {
+function describe({ isMap, isScalar, isSeq }: Yaml, node: Node | null): string {
   if (node === null) return 'no value';
   if (isMap(node)) return 'a mapping';
   if (isSeq(node)) return 'a list';

@@ -1,4 +1,4 @@
-export { buildConfig, type BuildConfigOptions } from './build-config.js';
+export { buildConfig, loadConfig, type BuildConfigOptions, type LoadConfigOptions } from './build-config.js';
 export type { Generation, MigrationConfig } from './types.js';
 export { instanceName } from './templates.js';
 export { awsRegions, isAwsRegion } from './regions.js';

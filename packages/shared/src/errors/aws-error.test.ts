@@ -1,7 +1,5 @@
 import { clearSecrets, registerSecret } from '../secrets/redact.js';
 import {
-  AwsCallError,
-  callAws,
   classifyAwsError,
   describeAwsError,
   isAwsError,
@@ -79,13 +77,10 @@ describe('classifyAwsError', () => {
     expect(classifyAwsError(err)).toBe('throttled');
   });
 
-  it('sees through AwsCallError', () => {
-    const wrapped = new AwsCallError(
-      { operation: 'rds:DescribeDBClusters' },
-      sdkError('DBClusterNotFoundFault', 404),
-    );
-    expect(classifyAwsError(wrapped)).toBe('not-found');
-    expect(isNotFound(wrapped)).toBe(true);
+  it('tells not-found apart for idempotent steps', () => {
+    expect(isNotFound(sdkError('DBClusterNotFoundFault', 404))).toBe(true);
+    expect(isNotFound(sdkError('Throttling', 400))).toBe(false);
+    expect(isNotFound(new Error('DBClusterNotFoundFault'))).toBe(false);
   });
 
   it('classifies non-AWS values as other', () => {
@@ -168,24 +163,5 @@ describe('describeAwsError', () => {
     expect(text).not.toContain('\n');
     expect(text).toContain('bad value *** second line');
     expect(text).toContain('HTTP 400');
-  });
-});
-
-describe('callAws', () => {
-  it('returns the call result', async () => {
-    await expect(callAws({}, async () => 42)).resolves.toBe(42);
-  });
-
-  it('wraps a failure with its context, once', async () => {
-    const failure = sdkError('DBClusterNotFoundFault', 404);
-    const context = { operation: 'rds:DescribeDBClusters', resource: 'c', region: 'us-east-1' };
-    const caught = await callAws(context, () =>
-      callAws({ operation: 'inner' }, () => Promise.reject(failure)),
-    ).catch((e: unknown) => e);
-    expect(caught).toBeInstanceOf(AwsCallError);
-    const wrapped = caught as AwsCallError;
-    expect(wrapped.cause).toBe(failure);
-    expect(wrapped.context.operation).toBe('inner');
-    expect(wrapped.message).toContain('c was not found');
   });
 });

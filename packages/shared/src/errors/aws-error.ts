@@ -13,39 +13,17 @@ import { redact } from '../secrets/redact.js';
 export type AwsErrorKind =
   'not-found' | 'throttled' | 'access-denied' | 'invalid-state' | 'credentials' | 'other';
 
-/** What the toolkit was doing when AWS refused, so the message can name it. */
+/**
+ * What the toolkit was doing when AWS refused, so the message can name it. Every client of AwsClients
+ * records it on the errors it throws (aws/call-context.ts); a caller may still pass one to
+ * describeAwsError to say more.
+ */
 export interface AwsCallContext {
   /** The IAM action, `service:Operation` (e.g. `rds:DescribeDBClusters`), so access-denied can say what to allow. */
   operation?: string;
   /** The resource's name or ARN. */
   resource?: string;
   region?: string;
-}
-
-/** An AWS SDK error together with what was being attempted; `classifyAwsError` sees through it. */
-export class AwsCallError extends Error {
-  readonly context: AwsCallContext;
-  override readonly cause: unknown;
-
-  constructor(context: AwsCallContext, cause: unknown) {
-    super(describeAwsError(cause, context));
-    this.name = 'AwsCallError';
-    this.context = context;
-    this.cause = cause;
-  }
-}
-
-/**
- * Run one AWS call and, if it fails, rethrow its error wrapped with the call's context. When an inner call
- * already wrapped it, the inner (more precise) context wins and this one only fills its gaps.
- */
-export async function callAws<T>(context: AwsCallContext, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof AwsCallError) throw new AwsCallError({ ...context, ...error.context }, error.cause);
-    throw new AwsCallError(context, error);
-  }
 }
 
 // Names as the SDK sets `err.name` (the modelled class name; see the wire-code table in the AWS reference).
@@ -139,8 +117,7 @@ interface ErrorShape {
 }
 
 function shape(error: unknown): ErrorShape {
-  const inner = error instanceof AwsCallError ? error.cause : error;
-  return typeof inner === 'object' && inner !== null ? (inner as ErrorShape) : {};
+  return typeof error === 'object' && error !== null ? (error as ErrorShape) : {};
 }
 
 function nameOf(error: ErrorShape): string {
@@ -185,7 +162,6 @@ export function isNotFound(error: unknown): boolean {
  * every error that passes through a client, while a database driver's ECONNREFUSED carries none.
  */
 export function isAwsError(error: unknown): boolean {
-  if (error instanceof AwsCallError) return true;
   return shape(error).$metadata !== undefined || classifyAwsError(error) === 'credentials';
 }
 
@@ -197,7 +173,7 @@ const configureCredentials =
 export function describeAwsError(error: unknown, given: AwsCallContext = {}): string {
   const err = shape(error);
   // What the caller says wins; the client's own record of the call fills the gaps.
-  const context = { ...callContextOf(error instanceof AwsCallError ? error.cause : error), ...given };
+  const context = { ...callContextOf(error), ...given };
   const name = nameOf(err) || 'Error';
   const awsMessage = typeof err.message === 'string' && err.message.length > 0 ? err.message : '(no message)';
   const attempts = typeof err.$metadata?.attempts === 'number' ? err.$metadata.attempts : undefined;

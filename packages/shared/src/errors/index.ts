@@ -1,7 +1,5 @@
 export { InputError, type InputLocation } from './input-error.js';
 export {
-  AwsCallError,
-  callAws,
   classifyAwsError,
   describeAwsError,
   isAwsError,
