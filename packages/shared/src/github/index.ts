@@ -1,0 +1,1 @@
+export { readRunContext, runToken, type RunContext } from './run-context.js';
