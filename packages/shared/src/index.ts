@@ -7,3 +7,5 @@ export * from './action/index.js';
 export * from './secrets/index.js';
 export * from './data/index.js';
 export * from './verify/index.js';
+export * from './migrate/index.js';
+export * from './github/index.js';

@@ -6,3 +6,16 @@ export {
   type ProbeResult,
 } from './postgres-probe.js';
 export * from './postgres/index.js';
+export {
+  copyTable,
+  compareTables,
+  ssmCheckpointStore,
+  describeKey,
+  type CopyTableOptions,
+  type CopyResult as DynamoDbCopyResult,
+  type CompareTablesOptions,
+  type ParityResult as DynamoDbParityResult,
+  type TableDifference as DynamoDbDifference,
+  type CheckpointStore,
+  type Checkpoint,
+} from './dynamodb/index.js';

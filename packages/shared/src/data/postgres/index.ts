@@ -17,3 +17,5 @@ export {
   type SequenceInfo,
 } from './catalog.js';
 export { planKeyRanges, rangePredicate, defaultRangeCount, describeRange, type KeyRange } from './ranges.js';
+export * from './copy/index.js';
+export * from './parity/index.js';

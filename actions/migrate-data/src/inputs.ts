@@ -1,0 +1,82 @@
+import { InputError, SSL_MODES, type ActionIO, type SslMode } from '@dbmig/shared';
+
+/** Every input and output name of migrate-data, declared once (action.yml describes each). */
+export const Inputs = {
+  environment: 'environment',
+  config: 'config',
+  steps: 'steps',
+  jobs: 'jobs',
+  allowNonEmptyTarget: 'allow-non-empty-target',
+  schema: 'schema',
+  pgDump: 'pg-dump',
+  dynamodbRateLimit: 'dynamodb-rate-limit',
+  dryRun: 'dry-run',
+  sslMode: 'ssl-mode',
+  maxAttempts: 'max-attempts',
+} as const;
+
+export const Outputs = {
+  backups: 'backups',
+  tables: 'tables',
+  items: 'items',
+} as const;
+
+/** The guide's steps 2.1, 2.2 and 2.3, in the order they run. */
+export const STEPS = ['backup', 'postgres', 'dynamodb'] as const;
+export type Step = (typeof STEPS)[number];
+export const SCHEMA_MODES = ['copy', 'existing'] as const;
+
+export interface MigrateInputs {
+  environment: string;
+  config?: string;
+  /** In the guide's order, whatever order the input listed them in. */
+  steps: Step[];
+  jobs: number;
+  allowNonEmptyTarget: boolean;
+  schema: (typeof SCHEMA_MODES)[number];
+  pgDump?: string;
+  /** Items per second; undefined: unlimited. */
+  dynamodbRateLimit?: number;
+  dryRun: boolean;
+  sslMode: SslMode;
+  maxAttempts?: number;
+}
+
+/** Reads and validates every input before any AWS call. */
+export function readInputs(io: ActionIO): MigrateInputs {
+  const config = io.string(Inputs.config);
+  const pgDump = io.string(Inputs.pgDump);
+  const maxAttempts = io.integer(Inputs.maxAttempts, { min: 1, max: 20 });
+  const rateLimit = io.integer(Inputs.dynamodbRateLimit, { min: 0, max: 1_000_000 });
+  return {
+    environment: io.string(Inputs.environment, { required: true }),
+    ...(config ? { config } : {}),
+    steps: parseSteps(io.string(Inputs.steps, { default: STEPS.join(',') })),
+    jobs: io.integer(Inputs.jobs, { default: 4, min: 1, max: 32 }),
+    allowNonEmptyTarget: io.boolean(Inputs.allowNonEmptyTarget, { default: false }),
+    schema: io.choice(Inputs.schema, SCHEMA_MODES, 'copy'),
+    ...(pgDump ? { pgDump } : {}),
+    ...(rateLimit ? { dynamodbRateLimit: rateLimit } : {}),
+    dryRun: io.boolean(Inputs.dryRun, { default: false }),
+    sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+  };
+}
+
+/** `backup, postgres` → ['backup', 'postgres']: known names only, each once, run in the guide's order. */
+export function parseSteps(raw: string): Step[] {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const expected = `a comma-separated list of ${STEPS.join(', ')}`;
+  if (names.length === 0) throw new InputError(Inputs.steps, `must be ${expected}; got '${raw}'.`);
+  for (const name of names) {
+    if (!(STEPS as readonly string[]).includes(name)) {
+      throw new InputError(Inputs.steps, `'${name}' is not a step; expected ${expected}.`);
+    }
+  }
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new InputError(Inputs.steps, `lists '${duplicate}' twice; expected ${expected}.`);
+  return STEPS.filter((step) => names.includes(step));
+}

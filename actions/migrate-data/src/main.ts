@@ -1,0 +1,69 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import {
+  AwsClients,
+  loadConfig,
+  migrateData,
+  resultTables,
+  writeMigrateSummary,
+  type ActionIO,
+} from '@dbmig/shared';
+import { Outputs, readInputs } from './inputs.js';
+
+/**
+ * The services Phase 2 calls, and only those (each SDK client package is bundled whole): RDS for the
+ * clusters and the snapshot, DynamoDB for the backup and the copy, Secrets Manager for both passwords, SSM
+ * for the copy's checkpoint.
+ */
+const services = {
+  rds: RDSClient,
+  dynamodb: DynamoDBClient,
+  secretsManager: SecretsManagerClient,
+  ssm: SSMClient,
+};
+
+/** Phase 2 (steps 2.1 to 2.3): back up v1, then copy its PostgreSQL and DynamoDB data into v2. */
+export async function migrateDataAction(io: ActionIO): Promise<void> {
+  const inputs = readInputs(io);
+  const config = await loadConfig({
+    environment: inputs.environment,
+    ...(inputs.config ? { configFile: inputs.config } : {}),
+    ...(inputs.maxAttempts !== undefined ? { maxAttempts: inputs.maxAttempts } : {}),
+  });
+  const clients = new AwsClients({
+    maxAttempts: config.aws.maxAttempts,
+    retryMode: config.aws.retryMode,
+    userAgent: io.action,
+    services,
+  });
+  try {
+    const result = await migrateData({
+      config,
+      clients,
+      options: {
+        steps: inputs.steps,
+        jobs: inputs.jobs,
+        allowNonEmptyTarget: inputs.allowNonEmptyTarget,
+        schema: inputs.schema,
+        ...(inputs.pgDump ? { pgDump: inputs.pgDump } : {}),
+        ...(inputs.dynamodbRateLimit ? { dynamodbRateLimit: inputs.dynamodbRateLimit } : {}),
+        dryRun: inputs.dryRun,
+        sslMode: inputs.sslMode,
+      },
+      mask: (value) => void io.secret(value),
+      log: (line) => io.info(line),
+    });
+    io.setOutput(Outputs.backups, result.backups);
+    io.setOutput(Outputs.tables, result.tables ?? {});
+    io.setOutput(Outputs.items, result.items === undefined ? '' : String(result.items));
+    for (const table of resultTables(result)) {
+      io.info(`${table.title}:`);
+      for (const row of table.rows) io.info(`  ${row.join('  ')}`);
+    }
+    await writeMigrateSummary(`Phase 2 — migrate data for ${config.environment}`, result, io.summary);
+  } finally {
+    clients.destroy();
+  }
+}

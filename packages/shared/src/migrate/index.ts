@@ -1,0 +1,12 @@
+export { migrateData } from './migrate-data.js';
+export { writeMigrateSummary, resultTables } from './summary.js';
+export { checkpointParameter } from './dynamodb-step.js';
+export {
+  MIGRATE_STEPS,
+  type MigrateStep,
+  type MigrateOptions,
+  type MigrateContext,
+  type MigrateResult,
+  type BackupRecord,
+  type TableCopyRecord,
+} from './types.js';

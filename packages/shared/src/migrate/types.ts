@@ -1,0 +1,67 @@
+import type { AwsClients } from '../aws/index.js';
+import type { MigrationConfig } from '../config/index.js';
+import type { SslMode } from '../data/ssl-mode.js';
+
+/** The guide's steps 2.1, 2.2 and 2.3, in the order they run. */
+export const MIGRATE_STEPS = ['backup', 'postgres', 'dynamodb'] as const;
+export type MigrateStep = (typeof MIGRATE_STEPS)[number];
+
+export interface MigrateOptions {
+  steps: MigrateStep[];
+  jobs: number;
+  allowNonEmptyTarget: boolean;
+  schema: 'copy' | 'existing';
+  pgDump?: string;
+  /** Items per second written to the v2 table; undefined: unlimited. */
+  dynamodbRateLimit?: number;
+  dryRun: boolean;
+  sslMode: SslMode;
+}
+
+/** What every step is given. `mask` registers a secret value before it can reach any output. */
+export interface MigrateContext {
+  config: MigrationConfig;
+  clients: AwsClients;
+  options: MigrateOptions;
+  mask(secret: string): void;
+  log(line: string): void;
+}
+
+/** A backup made (or adopted on a re-run) before the data moved. */
+export interface BackupRecord {
+  kind: 'cluster-snapshot' | 'table-backup';
+  region: string;
+  /** What was backed up: the v1 cluster or table. */
+  resource: string;
+  identifier: string;
+  arn: string;
+  status: string;
+}
+
+export interface TableCopyRecord {
+  rows: number;
+  bytes: number;
+  seconds: number;
+}
+
+export interface MigrateResult {
+  dryRun: boolean;
+  /** The plan each step printed before acting, by step. */
+  plan: { step: MigrateStep; lines: string[] }[];
+  backups: BackupRecord[];
+  /** By qualified table name; undefined when the postgres step did not run. */
+  tables?: Record<string, TableCopyRecord>;
+  /** Items copied; undefined when the dynamodb step did not run. */
+  items?: number;
+}
+
+/**
+ * One step of Phase 2. `plan` reads only, checks the step's preconditions (throwing a refusal before
+ * anything changes) and says what `run` will do; `run` does it. Every step's plan is made before any
+ * step runs, so that a refusal of the last step stops the first one too.
+ */
+export interface PlannedStep {
+  step: MigrateStep;
+  lines: string[];
+  run(): Promise<Partial<Pick<MigrateResult, 'backups' | 'tables' | 'items'>>>;
+}
