@@ -8038,7 +8038,7 @@ __webpack_unused_export__ = paginateListExports;
 __webpack_unused_export__ = paginateListImports;
 __webpack_unused_export__ = paginateListTables;
 __webpack_unused_export__ = paginateQuery;
-__webpack_unused_export__ = paginateScan;
+exports.TBN = paginateScan;
 __webpack_unused_export__ = waitForBulkOperationCompleted;
 __webpack_unused_export__ = waitForContributorInsightsEnabled;
 __webpack_unused_export__ = waitForExportCompleted;
@@ -81356,7 +81356,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7482);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9614);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8729);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('verify-v2', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .verifyV2 */ .m);
@@ -81366,7 +81366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9614:
+/***/ 8729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -82783,6 +82783,1652 @@ async function verifyHealth(ctx) {
     return report;
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/data/dynamodb/attribute-json.ts
+function toJsonMap(map) {
+    return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, toJson(value)]));
+}
+function fromJsonMap(map) {
+    return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, fromJson(value)]));
+}
+function toJson(value) {
+    if (value.S !== undefined)
+        return { S: value.S };
+    if (value.N !== undefined)
+        return { N: value.N };
+    if (value.B !== undefined)
+        return { B: base64(value.B) };
+    if (value.SS !== undefined)
+        return { SS: [...value.SS] };
+    if (value.NS !== undefined)
+        return { NS: [...value.NS] };
+    if (value.BS !== undefined)
+        return { BS: value.BS.map(base64) };
+    if (value.M !== undefined)
+        return { M: toJsonMap(value.M) };
+    if (value.L !== undefined)
+        return { L: value.L.map(toJson) };
+    if (value.NULL !== undefined)
+        return { NULL: value.NULL };
+    if (value.BOOL !== undefined)
+        return { BOOL: value.BOOL };
+    throw new TypeError(`an AttributeValue of an unknown type: ${Object.keys(value).join(', ') || '(empty)'}`);
+}
+function fromJson(value) {
+    if ('S' in value)
+        return { S: value.S };
+    if ('N' in value)
+        return { N: value.N };
+    if ('B' in value)
+        return { B: bytes(value.B) };
+    if ('SS' in value)
+        return { SS: [...value.SS] };
+    if ('NS' in value)
+        return { NS: [...value.NS] };
+    if ('BS' in value)
+        return { BS: value.BS.map(bytes) };
+    if ('M' in value)
+        return { M: fromJsonMap(value.M) };
+    if ('L' in value)
+        return { L: value.L.map(fromJson) };
+    if ('NULL' in value)
+        return { NULL: value.NULL };
+    if ('BOOL' in value)
+        return { BOOL: value.BOOL };
+    throw new TypeError(`a JSON AttributeValue of an unknown type: ${JSON.stringify(value)}`);
+}
+function base64(data) {
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+}
+function bytes(text) {
+    return new Uint8Array(Buffer.from(text, 'base64'));
+}
+/**
+ * A key as a person reads it in a message: `pk=S:"user-1", sk=N:42`, attributes in name order, binary
+ * as base64. Keys are scalar (S, N, B), so this is short and unambiguous.
+ */
+function describeKey(key) {
+    return Object.keys(key)
+        .sort()
+        .map((name) => {
+        const value = toJson(key[name]);
+        const [type, raw] = Object.entries(value)[0];
+        return `${name}=${type}:${type === 'N' ? String(raw) : JSON.stringify(raw)}`;
+    })
+        .join(', ');
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/shared/src/data/dynamodb/canonical.ts
+
+/**
+ * The canonical text of a DynamoDB number: plain decimal, no exponent, no leading zeros, no trailing
+ * fractional zeros, no "+", "-0" as "0" ("1.50" → "1.5", "1e3" → "1000", "-0.0" → "0").
+ *
+ * Why normalise at all: DynamoDB stores a number's value, not its text, and answers with its own
+ * normalised form (dynalite does the same, through big.js `toFixed`: it returned "1" for "1.0" and "1000"
+ * for "1e3" when checked), so two tables holding the same value may only differ in how the value was
+ * once written. All 38 significant digits are kept: this is text manipulation, never a float.
+ * A text that is not a number DynamoDB would accept is returned unchanged (it compares exactly).
+ */
+function canonicalNumber(text) {
+    const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,6}))?$/.exec(text.trim());
+    if (!match)
+        return text;
+    const [, sign, whole = '', fraction = '', exponentText] = match;
+    if (whole === '' && fraction === '')
+        return text;
+    // value = digits × 10^exponent
+    let digits = (whole + fraction).replace(/^0+/, '');
+    let exponent = Number(exponentText ?? 0) - fraction.length;
+    if (digits === '')
+        return '0';
+    const trailingZeros = digits.length - digits.replace(/0+$/, '').length;
+    digits = digits.slice(0, digits.length - trailingZeros);
+    exponent += trailingZeros;
+    // DynamoDB's range is 1E-130 … 9.99E+125; far beyond it is not a DynamoDB number: keep its text.
+    if (Math.abs(exponent) > 400)
+        return text;
+    const negative = sign === '-' ? '-' : '';
+    if (exponent >= 0)
+        return negative + digits + '0'.repeat(exponent);
+    const point = digits.length + exponent;
+    if (point > 0)
+        return `${negative}${digits.slice(0, point)}.${digits.slice(point)}`;
+    return `${negative}0.${'0'.repeat(-point)}${digits}`;
+}
+/**
+ * The canonical text of an item: equal for two items exactly when an application reading them sees the
+ * same data. Canonical where DynamoDB itself is unordered — the members of SS, NS and BS are sorted (NS
+ * by canonical number text: any fixed order works, numeric order is not needed) and the keys of a map
+ * (and of the item) are sorted — and exact everywhere else: list order counts, types count ("1" as S is
+ * not 1 as N, B is not S), strings compare by every code unit, binary by every byte.
+ *
+ * The form is self-delimiting (strings JSON-quoted, containers bracketed), so no two different items
+ * share a text.
+ */
+function canonicalItem(item) {
+    return canonicalMap(item);
+}
+function canonicalMap(map) {
+    const entries = Object.keys(map)
+        .sort()
+        .map((name) => `${JSON.stringify(name)}:${canonicalValue(map[name])}`);
+    return `M{${entries.join(',')}}`;
+}
+function canonicalValue(value) {
+    if (value.S !== undefined)
+        return `S${JSON.stringify(value.S)}`;
+    if (value.N !== undefined)
+        return `N${canonicalNumber(value.N)}`;
+    if (value.B !== undefined)
+        return `B${canonical_base64(value.B)}`;
+    if (value.SS !== undefined)
+        return `SS[${value.SS.map((s) => JSON.stringify(s))
+            .sort()
+            .join(',')}]`;
+    if (value.NS !== undefined)
+        return `NS[${value.NS.map(canonicalNumber).sort().join(',')}]`;
+    if (value.BS !== undefined)
+        return `BS[${value.BS.map(canonical_base64).sort().join(',')}]`;
+    if (value.M !== undefined)
+        return canonicalMap(value.M);
+    if (value.L !== undefined)
+        return `L[${value.L.map(canonicalValue).join(',')}]`;
+    if (value.NULL !== undefined)
+        return `NULL${String(value.NULL)}`;
+    if (value.BOOL !== undefined)
+        return `BOOL${String(value.BOOL)}`;
+    throw new TypeError(`an AttributeValue of an unknown type: ${Object.keys(value).join(', ') || '(empty)'}`);
+}
+function canonical_base64(data) {
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+}
+/** SHA-256 of the canonical text of an item (or a key), as a 256-bit number for order-independent sums. */
+function digestOf(map) {
+    return BigInt(`0x${(0,external_node_crypto_.createHash)('sha256').update(canonicalItem(map), 'utf8').digest('hex')}`);
+}
+/** The key attributes of an item, for tables whose key schema names `keyNames`. */
+function keyOf(item, keyNames) {
+    const key = {};
+    for (const name of keyNames) {
+        const value = item[name];
+        if (value !== undefined)
+            key[name] = value;
+    }
+    return key;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/dynamodb/compare-tables.ts
+
+
+
+
+/**
+ * Keys are hashed into this many buckets; each keeps a count and a digest sum per table. Equal tables
+ * have every bucket equal; a difference shows which buckets hold differing keys, and only those are read
+ * again to name the keys.
+ */
+const BUCKETS = 4096;
+const MOD = 1n << 256n;
+/**
+ * Parity of two DynamoDB tables by content: item counts by Scan (never DescribeTable's ItemCount, which
+ * lags by hours) and an order-independent digest of the raw items (canonical where DynamoDB is unordered,
+ * exact elsewhere: canonical.ts), each table read with consistent parallel Scan segments.
+ *
+ * The digest of a table is the sum mod 2^256 of its items' SHA-256 digests, kept per key bucket: a sum,
+ * not an XOR, so that even a repeated digest would count (keys are unique in a table anyway).
+ * On a difference, a second pass reads both tables again and keeps, for at most `maxDifferencesListed`
+ * differing buckets, each item's key and digest. Memory: 2 × 4096 bucket sums in the first pass; in the
+ * second about 2 × maxDifferencesListed × (items / 4096) keys (20 listed over 10 million items: ~100,000).
+ */
+async function compareTables(options) {
+    const started = performance.now();
+    const segments = options.segments ?? 8;
+    const maxListed = options.maxDifferencesListed ?? 20;
+    if (!Number.isInteger(segments) || segments < 1 || segments > 1000) {
+        throw new RangeError(`compareTables: segments must be a whole number from 1 to 1000, got ${segments}`);
+    }
+    const keyNames = await sharedKeyNames(options.v1, options.v2);
+    const scan = { keyNames, segments, pageSize: options.pageSize, signal: options.signal };
+    const [v1, v2] = await Promise.all([digestTable(options.v1, scan), digestTable(options.v2, scan)]);
+    const differing = [];
+    for (let bucket = 0; bucket < BUCKETS; bucket++) {
+        if (v1.counts[bucket] !== v2.counts[bucket] || v1.sums[bucket] % MOD !== v2.sums[bucket] % MOD) {
+            differing.push(bucket);
+        }
+    }
+    const equal = differing.length === 0;
+    options.log?.(`Parity ${options.v1.table} (${v1.items} items) vs ${options.v2.table} (${v2.items} items): ` +
+        (equal ? 'equal' : `${differing.length} key buckets differ, listing up to ${maxListed} keys`));
+    let differences = [];
+    let moreDifferences = false;
+    if (!equal && maxListed > 0) {
+        const chosen = new Set(differing.slice(0, maxListed));
+        const [left, right] = await Promise.all([
+            collectBuckets(options.v1, scan, chosen),
+            collectBuckets(options.v2, scan, chosen),
+        ]);
+        differences = diff(left, right);
+        moreDifferences = differing.length > chosen.size || differences.length > maxListed;
+        differences = differences.slice(0, maxListed);
+    }
+    else if (!equal) {
+        moreDifferences = true;
+    }
+    return {
+        v1Items: v1.items,
+        v2Items: v2.items,
+        equal,
+        v1Digest: hex(v1.sums),
+        v2Digest: hex(v2.sums),
+        differences,
+        moreDifferences,
+        seconds: (performance.now() - started) / 1000,
+    };
+}
+/** The key attribute names both tables share (hash first); parity by key needs the same key schema. */
+async function sharedKeyNames(v1, v2) {
+    const [left, right] = await Promise.all([keySchemaOf(v1), keySchemaOf(v2)]);
+    if (left.join() !== right.join()) {
+        throw new Error(`${v1.table} has the key (${left.join(', ')}) and ${v2.table} the key (${right.join(', ')}): items can only ` +
+            `be compared by key when both tables have the same key schema. Create ${v2.table} with the key of ${v1.table}.`);
+    }
+    return left;
+}
+async function keySchemaOf(ref) {
+    const table = await describeTable(ref.client, ref.table);
+    if (!table) {
+        throw new Error(`The DynamoDB table ${ref.table} was not found: check its name and region, and that it was created.`);
+    }
+    const schema = table.KeySchema ?? [];
+    const hash = schema.filter((k) => k.KeyType === 'HASH').map((k) => k.AttributeName ?? '');
+    const range = schema.filter((k) => k.KeyType === 'RANGE').map((k) => k.AttributeName ?? '');
+    return [...hash, ...range];
+}
+/** Calls `visit` with every item of the table, its segments read in parallel. */
+async function scanAll(ref, scan, visit) {
+    await Promise.all(Array.from({ length: scan.segments }, async (_, segment) => {
+        const pages = (0,client_dynamodb_dist_cjs/* paginateScan */.TBN)({ client: ref.client, ...(scan.pageSize ? { pageSize: scan.pageSize } : {}) }, { TableName: ref.table, Segment: segment, TotalSegments: scan.segments, ConsistentRead: true }, scan.signal ? { abortSignal: scan.signal } : {});
+        for await (const page of pages)
+            for (const item of page.Items ?? [])
+                visit(item);
+    }));
+}
+function bucketOf(key) {
+    // The top 12 bits of the key's digest: keys spread evenly whatever their form.
+    return Number(digestOf(key) >> 244n);
+}
+async function digestTable(ref, scan) {
+    const digest = {
+        items: 0,
+        counts: new Uint32Array(BUCKETS),
+        sums: Array(BUCKETS).fill(0n),
+    };
+    await scanAll(ref, scan, (item) => {
+        const bucket = bucketOf(keyOf(item, scan.keyNames));
+        digest.items++;
+        digest.counts[bucket]++;
+        digest.sums[bucket] += digestOf(item);
+    });
+    return digest;
+}
+/** key text → item digest, for the items whose key falls in `buckets`. */
+async function collectBuckets(ref, scan, buckets) {
+    const found = new Map();
+    await scanAll(ref, scan, (item) => {
+        const key = keyOf(item, scan.keyNames);
+        if (!buckets.has(bucketOf(key)))
+            return;
+        found.set(canonicalItem(key), { key, digest: digestOf(item) });
+    });
+    return found;
+}
+function diff(v1, v2) {
+    const differences = [];
+    const add = (order, key, kind) => differences.push({ order, key, keyText: describeKey(key), kind });
+    for (const [text, left] of v1) {
+        const right = v2.get(text);
+        if (!right)
+            add(text, left.key, 'missing-on-v2');
+        else if (right.digest !== left.digest)
+            add(text, left.key, 'changed');
+    }
+    for (const [text, right] of v2)
+        if (!v1.has(text))
+            add(text, right.key, 'extra-on-v2');
+    differences.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    return differences.map(({ key, keyText, kind }) => ({ key, keyText, kind }));
+}
+function hex(sums) {
+    const total = sums.reduce((sum, value) => sum + value, 0n) % MOD;
+    return total.toString(16).padStart(64, '0');
+}
+
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/connection.ts
+
+
+
+/**
+ * Settings pinned on every session the toolkit opens. The copy and the parity compare what a client reads,
+ * and a value's text rendering depends on the session: a timestamptz in another TimeZone, a date in another
+ * DateStyle, an interval in another IntervalStyle, a regclass under another search_path, money under another
+ * lc_monetary. Pinning them on both servers makes the same data render the same, whatever each server's own
+ * defaults. The timeouts are lifted because a copy holds one snapshot open for as long as it runs, and a
+ * role's statement_timeout or idle_in_transaction_session_timeout would cut a long table short.
+ */
+const PINNED_SESSION_SETTINGS = Object.freeze({
+    TimeZone: 'UTC',
+    DateStyle: 'ISO, YMD',
+    IntervalStyle: 'postgres',
+    extra_float_digits: '1',
+    bytea_output: 'hex',
+    search_path: '',
+    lc_monetary: 'C',
+    standard_conforming_strings: 'on',
+    statement_timeout: '0',
+    idle_in_transaction_session_timeout: '0',
+});
+/** A connection the server refused or could not be reached; the message says why, without the password. */
+class PostgresConnectError extends Error {
+    cause;
+    constructor(message, cause) {
+        super(message);
+        this.cause = cause;
+        this.name = 'PostgresConnectError';
+    }
+}
+/** `v1 127.0.0.1:5432/paymentsdb`: where a message points, never with credentials. */
+function describeEndpoint(endpoint) {
+    return `${endpoint.side} ${endpoint.host}:${endpoint.port}/${endpoint.database}`;
+}
+function quoteIdent(name) {
+    return esm.escapeIdentifier(name);
+}
+function qualifiedName(table) {
+    return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+}
+/**
+ * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
+ * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
+ */
+async function connectPostgres(endpoint, purpose = 'session') {
+    const client = new esm.Client({
+        host: endpoint.host,
+        port: endpoint.port,
+        database: endpoint.database,
+        user: endpoint.user,
+        password: endpoint.password,
+        ssl: tlsOptions(endpoint.sslMode),
+        connectionTimeoutMillis: 10_000,
+        application_name: `db-migration-toolkit ${purpose}`.slice(0, 63),
+    });
+    // A server that goes away under an open session emits 'error' on the client; without a listener that
+    // would crash the process instead of failing the query in progress.
+    client.on('error', () => undefined);
+    try {
+        await client.connect();
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        throw new PostgresConnectError(`${endpoint.side}: ${explainConnectError(error, withoutPassword(endpoint))}`, error);
+    }
+    try {
+        // SET rather than the startup `options` packet: poolers such as RDS Proxy refuse startup options.
+        await client.query(Object.entries(PINNED_SESSION_SETTINGS)
+            .map(([name, value]) => `SET ${name} = ${esm.escapeLiteral(value)}`)
+            .join('; '));
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+    }
+    return client;
+}
+function withoutPassword({ host, port, database, user, sslMode }) {
+    return { host, port, database, user, sslMode };
+}
+/** Runs `fn` on a fresh session and closes it afterwards, whatever happens. */
+async function withPostgres(endpoint, fn, purpose) {
+    const client = await connectPostgres(endpoint, purpose);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.end().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/checks.ts
+const count = (n) => n.toLocaleString('en-US');
+const plural = (n, word, words = `${word}s`) => `${count(n)} ${n === 1 ? word : words}`;
+/** The first `max` items, then "and N more". */
+function capped(items, max) {
+    const shown = items.slice(0, Math.max(1, max));
+    const rest = items.length - shown.length;
+    return rest > 0 ? `${shown.join('; ')}; and ${count(rest)} more` : shown.join('; ');
+}
+function describeSchemaDifference(d) {
+    const definition = (text) => d.kind === 'table' || d.kind === 'extension' || text === undefined ? '' : ` (${text})`;
+    if (d.v2 === undefined)
+        return `${d.object} missing on v2${definition(d.v1)}`;
+    if (d.v1 === undefined)
+        return `${d.object} only on v2${definition(d.v2)}`;
+    return `${d.object}: v1 ${d.v1}, v2 ${d.v2}`;
+}
+function schemaCheck(findings) {
+    const base = { id: 'parity-schema', title: 'Schema of v2 matches v1', resource: findings.database };
+    if (findings.schema.length === 0) {
+        const c = findings.schemaCounts;
+        return {
+            ...base,
+            status: 'pass',
+            detail: `same ${plural(c.tables, 'table')}, ${plural(c.columns, 'column')}, ${plural(c.indexes, 'index', 'indexes')}` +
+                `, ${plural(c.constraints, 'constraint')}, ${plural(c.extensions, 'extension')}`,
+        };
+    }
+    return {
+        ...base,
+        status: 'fail',
+        detail: `${plural(findings.schema.length, 'difference')}: ` +
+            capped(findings.schema.map(describeSchemaDifference), findings.maxDifferencesListed) +
+            `. v2's schema must be v1's: copy it again (migrate-data, schema: copy) or align the application's migrations`,
+    };
+}
+function describeRange(table, d) {
+    const bounds = table.ranges > 1 ? ` (${table.rangeKey} [${d.lower ?? '-∞'}, ${d.upper ?? '+∞'}))` : '';
+    const where = table.ranges > 1 ? `range ${d.index + 1} of ${table.ranges}${bounds}` : 'whole table';
+    const counts = d.v1Rows === d.v2Rows
+        ? `${count(d.v1Rows)} rows each`
+        : `v1 ${count(d.v1Rows)}, v2 ${count(d.v2Rows)} rows`;
+    return `${where}: ${counts}`;
+}
+const KEY_KINDS = {
+    'missing-on-v2': 'missing on v2',
+    'extra-on-v2': 'only on v2',
+    changed: 'changed',
+};
+function tableDetail(table, max) {
+    const parts = [];
+    const rows = (side, n) => n === undefined ? `not on ${side}` : `${side} ${plural(n, 'row')}`;
+    parts.push(`${rows('v1', table.v1Rows)}, ${rows('v2', table.v2Rows)}`);
+    switch (table.status) {
+        case 'equal':
+            parts.push(`checksum equal${table.ranges > 1 ? ` over ${count(table.ranges)} ranges` : ''}`);
+            break;
+        case 'different':
+            parts.push(`checksum differs in ${capped(table.differingRanges.map((d) => describeRange(table, d)), max)}`);
+            if (table.differingKeys.length > 0) {
+                parts.push(`differing keys: ${table.differingKeys.map((k) => `${k.key} ${KEY_KINDS[k.kind]}`).join(', ')}`);
+            }
+            if (table.rowsOnlyOnV1 !== undefined && table.rowsOnlyOnV2 !== undefined) {
+                parts.push(`no primary key: ${plural(table.rowsOnlyOnV1, 'row')} only on v1, ${plural(table.rowsOnlyOnV2, 'row')} only on v2 (each copy of a duplicated row counts)`);
+            }
+            if (table.keysNote)
+                parts.push(table.keysNote);
+            break;
+        case 'missing-on-v2':
+            parts.push('the table is missing on v2: copy it (migrate-data)');
+            break;
+        case 'extra-on-v2':
+            parts.push('the table is only on v2: drop it there, or find what created it');
+            break;
+    }
+    parts.push(`${table.seconds.toFixed(2)} s`);
+    return parts.join('; ');
+}
+function tableCheck(table, max) {
+    return {
+        id: 'parity-table',
+        title: 'Table content of v2 matches v1',
+        resource: table.table,
+        status: table.status === 'equal' ? 'pass' : 'fail',
+        detail: tableDetail(table, max),
+    };
+}
+function sequenceCheck(findings) {
+    const base = {
+        id: 'parity-sequences',
+        title: 'Sequences of v2 at or ahead of v1',
+        resource: findings.database,
+    };
+    const sequences = findings.sequences;
+    if (sequences.length === 0)
+        return { ...base, status: 'pass', detail: 'no sequences on either side' };
+    const listed = (status) => sequences
+        .filter((s) => s.status === status)
+        .map((s) => s.v1Next && s.v2Next ? `${s.sequence} (v1 next ${s.v1Next}, v2 next ${s.v2Next})` : s.sequence);
+    const behind = listed('behind');
+    const missing = listed('missing-on-v2');
+    const extra = listed('extra-on-v2');
+    const ahead = listed('ahead');
+    const equal = sequences.filter((s) => s.status === 'equal').length;
+    const aheadNote = ahead.length > 0
+        ? `${count(ahead.length)} ahead of v1 (${capped(ahead, findings.maxDifferencesListed)})`
+        : '';
+    if (behind.length + missing.length + extra.length === 0) {
+        return {
+            ...base,
+            status: 'pass',
+            detail: [`${plural(sequences.length, 'sequence')}: ${count(equal)} at v1's next value`, aheadNote]
+                .filter(Boolean)
+                .join(', '),
+        };
+    }
+    const max = findings.maxDifferencesListed;
+    const problems = [
+        behind.length > 0
+            ? `behind v1 on v2, so v2 would hand out values v1 already used: ${capped(behind, max)}`
+            : '',
+        missing.length > 0 ? `missing on v2: ${capped(missing, max)}` : '',
+        extra.length > 0 ? `only on v2: ${capped(extra, max)}` : '',
+        aheadNote,
+    ].filter(Boolean);
+    return {
+        ...base,
+        status: 'fail',
+        detail: `${problems.join('; ')}. Set v2's sequences from v1's (migrate-data's postgres step does) before the cutover`,
+    };
+}
+/** The comparison as report checks: the schema, one row per table (the job summary's table), the sequences. */
+function parityChecks(findings) {
+    return [
+        schemaCheck(findings),
+        ...findings.tables.map((t) => tableCheck(t, findings.maxDifferencesListed)),
+        sequenceCheck(findings),
+    ];
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/ranges.ts
+
+/** Bytes per range when the user gives no count: large enough that a range's overhead does not matter. */
+const BYTES_PER_RANGE = 64 * 1024 * 1024;
+const ROWS_PER_RANGE = 500_000;
+const MAX_DEFAULT_RANGES = 32;
+/** Keys sampled to place the boundaries of a large table: enough for even ranges, cheap to read. */
+const SAMPLE_ROWS = 100_000;
+/** The one key column of a table that can be split, or undefined (no key, or a composite key). */
+function splitColumn(table) {
+    if (table.primaryKey.length !== 1)
+        return undefined;
+    return table.columns.find((c) => c.name === table.primaryKey[0]);
+}
+/**
+ * The key as ranges compare it. Text-like keys compare in "C" order on both sides: two servers may sort a
+ * collation differently (another glibc), and the same boundaries must cut both at the same rows.
+ */
+function keyExpression(column) {
+    return column.collatable ? `${quoteIdent(column.name)} COLLATE "C"` : quoteIdent(column.name);
+}
+/** Ranges for a table when none were asked for: one per 64 MB or 500,000 rows, at most 32. */
+function defaultRangeCount(table) {
+    if (!splitColumn(table))
+        return 1;
+    const bySize = Math.ceil(table.estimatedBytes / BYTES_PER_RANGE);
+    const byRows = Math.ceil(table.estimatedRows / ROWS_PER_RANGE);
+    return Math.min(MAX_DEFAULT_RANGES, Math.max(1, bySize, byRows));
+}
+/**
+ * Splits a table with a single-column primary key into up to `parts` ranges whose boundaries follow the
+ * key's distribution (percentiles over the table, or over a sample of it when large), computed on `client`
+ * (v1's side). A composite or missing key gives one unbounded range.
+ */
+async function planKeyRanges(client, table, parts) {
+    const column = splitColumn(table);
+    if (!column || parts <= 1)
+        return [{ index: 0 }];
+    const fractions = Array.from({ length: parts - 1 }, (_, i) => (i + 1) / parts);
+    const key = keyExpression(column);
+    const samplePercent = table.estimatedRows > SAMPLE_ROWS * 2 ? Math.min(100, (100 * SAMPLE_ROWS) / table.estimatedRows) : 100;
+    const from = samplePercent < 100
+        ? `${qualifiedName(table)} TABLESAMPLE SYSTEM (${samplePercent.toFixed(6)})`
+        : qualifiedName(table);
+    const result = await client.query(`SELECT (percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY ${key}))::text[] AS bounds FROM ${from}`, [fractions]);
+    // Equal percentiles (few distinct keys, or a thin sample) would make empty ranges: keep each boundary once.
+    const bounds = [...new Set((result.rows[0]?.bounds ?? []).filter((b) => b !== null))];
+    if (bounds.length === 0)
+        return [{ index: 0 }];
+    const ranges = [];
+    for (let i = 0; i <= bounds.length; i++) {
+        const range = { index: i };
+        if (i > 0)
+            range.lower = bounds[i - 1];
+        if (i < bounds.length)
+            range.upper = bounds[i];
+        ranges.push(range);
+    }
+    return ranges;
+}
+/**
+ * The WHERE clause selecting a range, with its bounds as parameters `$firstParam…` cast to the key's type
+ * (so that they compare as keys, not as text). `true` for an unbounded range.
+ */
+function rangePredicate(table, range, firstParam = 1) {
+    const column = splitColumn(table);
+    if (!column || (range.lower === undefined && range.upper === undefined))
+        return { sql: 'true', params: [] };
+    const key = keyExpression(column);
+    const clauses = [];
+    const params = [];
+    if (range.lower !== undefined) {
+        params.push(range.lower);
+        clauses.push(`${key} >= $${firstParam + params.length - 1}::${column.type}`);
+    }
+    if (range.upper !== undefined) {
+        params.push(range.upper);
+        clauses.push(`${key} < $${firstParam + params.length - 1}::${column.type}`);
+    }
+    return { sql: clauses.join(' AND '), params };
+}
+/** `[lower, upper)` for messages: where a difference was found. */
+function ranges_describeRange(range) {
+    if (range.lower === undefined && range.upper === undefined)
+        return 'whole table';
+    return `[${range.lower ?? '-∞'}, ${range.upper ?? '+∞'})`;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/errors.ts
+/**
+ * The comparison itself could not be made (a query failed, a session lost its pinned settings): not a
+ * difference between v1 and v2, so it is raised rather than reported as a failing check. The message
+ * names the side, the table and the range concerned, never a password.
+ */
+class ParityError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'ParityError';
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/row-hash.ts
+
+/** The alias every parity query gives the table, so that a column named like a function still resolves. */
+const ALIAS = 't';
+function column(name) {
+    return `${ALIAS}.${quoteIdent(name)}`;
+}
+/** Column names in one fixed order on both sides: by name (code units), so column order alone does not differ. */
+function columnOrder(columns) {
+    return columns.map((c) => c.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/**
+ * A row's text rendering, as a client reads it: each value through its type's output function under the
+ * pinned session settings, combined by the record output, which quotes what needs quoting. NULL renders as
+ * nothing and '' as `""`, 'a ' is quoted and 'a' is not: neither pair collides, whatever `=` says of them.
+ */
+function rowText(columns) {
+    return `ROW(${columnOrder(columns).map(column).join(', ')})::text`;
+}
+/** md5 of the row's rendering, 32 hex digits. */
+function rowHash(columns) {
+    return `pg_catalog.md5(${rowText(columns)})`;
+}
+/** The primary key's rendering, as a difference is listed: the value itself, or a record for a composite key. */
+function keyText(primaryKey) {
+    if (primaryKey.length === 1)
+        return `${column(primaryKey[0])}::text`;
+    return `ROW(${primaryKey.map(column).join(', ')})::text`;
+}
+/** text and varchar render as themselves: no output function to call. */
+function rendersAsItself(type) {
+    return type === 'text' || /^character varying(\(\d+\))?$/.test(type);
+}
+/**
+ * A column's value as a client reads it, NULL kept apart: concat() calls the type's output function, as
+ * the record output does (a cast to text would not: it drops a char(n)'s padding, an inet's /32, and
+ * spells booleans out).
+ */
+function renderedColumn(c) {
+    const ref = column(c.name);
+    if (rendersAsItself(c.type))
+        return ref;
+    return `CASE WHEN ${ref} IS NULL THEN NULL ELSE pg_catalog.concat(${ref}) END`;
+}
+/**
+ * One 64-bit digest of a row from its rendered columns x0…: per column a hash seeded by place and family
+ * (so a value moved to another column changes it), a constant of its own for NULL (so NULL is not ''),
+ * XORed across the columns of the row. "C": a nondeterministic collation would hash a sort key instead.
+ */
+function columnsDigest(count, family) {
+    if (count === 0)
+        return '0::bigint';
+    return Array.from({ length: count }, (_, i) => `coalesce(pg_catalog.hashtextextended(r.x${i} COLLATE "C", ${2 * i + family}), ${-(2 * i + family + 1)})`).join(' # ');
+}
+/**
+ * Count and two sums of 64-bit digests of each row's rendering: order-independent, and unlike an XOR over
+ * rows a duplicated row adds itself twice. Sums of bigint are exact (numeric, with an int128 fast path),
+ * so nothing wraps. One pass over the range, all in the server; one row comes back. OFFSET 0 keeps the
+ * subquery from being folded into the sums, which would render every row once per sum.
+ */
+function checksumQuery(columns, table, where, digest) {
+    const from = `${qualifiedName(table)} ${ALIAS} WHERE ${where} OFFSET 0`;
+    if (digest === 'hashtext') {
+        const byName = new Map(columns.map((c) => [c.name, c]));
+        const rendered = columnOrder(columns).map((name, i) => `${renderedColumn(byName.get(name))} AS x${i}`);
+        return `SELECT count(*)::text AS rows,
+       coalesce(sum(${columnsDigest(rendered.length, 0)}), 0)::text AS sum1,
+       coalesce(sum(${columnsDigest(rendered.length, 1)}), 0)::text AS sum2
+  FROM (SELECT ${rendered.length > 0 ? rendered.join(', ') : 'NULL AS none'} FROM ${from}) AS r`;
+    }
+    return `SELECT count(*)::text AS rows,
+       coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text AS sum1,
+       coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text AS sum2
+  FROM (SELECT ${rowHash(columns)} AS h FROM ${from}) AS r`;
+}
+/** Each row's key and hash, for listing which keys of a small differing range differ, in key order. */
+function keyedHashesQuery(columns, table, primaryKey, where) {
+    // In key order (the type's own), so that listed keys read 9, 10, 11 rather than as text sorts them.
+    return `SELECT ${keyText(primaryKey)} AS key, ${rowHash(columns)} AS h FROM ${qualifiedName(table)} ${ALIAS}
+   WHERE ${where} ORDER BY ${primaryKey.map(column).join(', ')}`;
+}
+/** Without a key a row is only its content: distinct hashes with their multiplicity, grouped in the server. */
+function rowMultisetQuery(columns, table, where) {
+    return `SELECT h, count(*)::int AS n FROM (SELECT ${rowHash(columns)} AS h FROM ${qualifiedName(table)} ${ALIAS} WHERE ${where}) AS r GROUP BY h`;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/key-differences.ts
+
+
+/**
+ * Rows per side above which a differing range's keys are not listed: listing ships each row's key and
+ * hash to the client, which is cheap for a range this size and not for a whole large table.
+ */
+const KEY_LISTING_ROW_LIMIT = 100_000;
+/**
+ * Keys of one range that differ: on v1 only, on v2 only (a key v2 holds twice counts once more), or on
+ * both with other content. At most `limit`; `more` says whether there were others.
+ */
+async function differingKeys(sides, range, limit) {
+    const { sql, params } = rangePredicate(sides.v1.table, range);
+    const read = ({ client, table }) => client.query(keyedHashesQuery(table.columns, table, sides.key, sql), params);
+    const [rows1, rows2] = await Promise.all([read(sides.v1), read(sides.v2)]);
+    const onV2 = new Map();
+    for (const { key, h } of rows2.rows)
+        onV2.set(key, [...(onV2.get(key) ?? []), h]);
+    const found = [];
+    let more = false;
+    const add = (difference) => {
+        if (found.length < limit)
+            found.push(difference);
+        else
+            more = true;
+    };
+    for (const { key, h } of rows1.rows) {
+        const hashes = onV2.get(key);
+        const other = hashes?.shift();
+        if (other === undefined)
+            add({ key, kind: 'missing-on-v2' });
+        else if (other !== h)
+            add({ key, kind: 'changed' });
+    }
+    for (const row of rows2.rows) {
+        const left = onV2.get(row.key);
+        if (left && left.length > 0) {
+            left.shift();
+            add({ key: row.key, kind: 'extra-on-v2' });
+        }
+    }
+    return { keys: found, more };
+}
+/**
+ * A table without a key: its rows as a multiset of hashes on each side, and how many rows (counting each
+ * copy of a duplicated row) only one side holds.
+ */
+async function unmatchedRows(sides, range) {
+    const { sql, params } = rangePredicate(sides.v1.table, range);
+    const read = async ({ client, table }) => {
+        const result = await client.query(rowMultisetQuery(table.columns, table, sql), params);
+        return new Map(result.rows.map((r) => [r.h, r.n]));
+    };
+    const [rows1, rows2] = await Promise.all([read(sides.v1), read(sides.v2)]);
+    let onlyOnV1 = 0;
+    let onlyOnV2 = 0;
+    for (const [h, n] of rows1)
+        onlyOnV1 += Math.max(0, n - (rows2.get(h) ?? 0));
+    for (const [h, n] of rows2)
+        onlyOnV2 += Math.max(0, n - (rows1.get(h) ?? 0));
+    return { onlyOnV1, onlyOnV2 };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/lanes.ts
+/**
+ * Runs `work` over `tasks` on `lanes` lanes, each taking the next task when its last one is done, so a
+ * lane always owns the same pair of sessions (lane i: session i on each side). After a failure no lane
+ * starts another task; the first error is raised once the tasks in progress have ended.
+ */
+async function runInLanes(tasks, lanes, work) {
+    let next = 0;
+    let failure;
+    const lane = async (index) => {
+        while (!failure && next < tasks.length) {
+            const task = tasks[next++];
+            try {
+                await work(task, index);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, tasks.length)) }, (_, i) => lane(i)));
+    if (failure)
+        throw failure.error;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/content.ts
+
+
+
+
+
+
+
+function rangeLabel(plan, range) {
+    if (plan.ranges.length <= 1)
+        return 'whole table';
+    return `range ${range.index + 1} of ${plan.ranges.length} (${plan.key[0]} ${ranges_describeRange(range)})`;
+}
+/** A failed query, named by table, range and side; pg's message carries no password. */
+function failed(what, plan, range, side, error) {
+    const where = range ? ` ${rangeLabel(plan, range)}` : '';
+    return new ParityError(`${what} of ${plan.table}${where} on ${describeEndpoint(side.endpoint)} failed: ${error.message}`, { cause: error });
+}
+async function checksum(side, lane, plan, table, range, digest) {
+    // The predicate is v1's on both sides: the same bounds, cast to v1's key type, cut both at the same keys.
+    const { sql, params } = rangePredicate(plan.v1 ?? table, range);
+    try {
+        const result = await side.sessions[lane].query(checksumQuery(table.columns, table, sql, digest), params);
+        const row = result.rows[0];
+        return { rows: Number(row.rows), sum1: row.sum1, sum2: row.sum2 };
+    }
+    catch (error) {
+        throw failed('checksum', plan, range, side, error);
+    }
+}
+function differingRanges(plan) {
+    if (!plan.v1 || !plan.v2)
+        return [];
+    const differing = [];
+    for (const range of plan.ranges) {
+        const { v1, v2 } = plan.sums.get(range.index);
+        if (v1.rows === v2.rows && v1.sum1 === v2.sum1 && v1.sum2 === v2.sum2)
+            continue;
+        const difference = { index: range.index, v1Rows: v1.rows, v2Rows: v2.rows };
+        if (range.lower !== undefined)
+            difference.lower = range.lower;
+        if (range.upper !== undefined)
+            difference.upper = range.upper;
+        differing.push(difference);
+    }
+    return differing;
+}
+function rowsOn(plan, side) {
+    return [...plan.sums.values()].reduce((sum, s) => sum + (s[side]?.rows ?? 0), 0);
+}
+function sameColumnNames(a, b) {
+    return columnOrder(a.columns).join('\0') === columnOrder(b.columns).join('\0');
+}
+/**
+ * Compares the content of every table on either side: count and checksum per key range (boundaries
+ * planned once on v1, applied to both), ranges in parallel over the lanes; then, for the ranges that
+ * differ and are small enough, which keys differ.
+ */
+async function compareContent(v1, v2, tables1, tables2, options) {
+    const plans = new Map();
+    const planOf = (name) => {
+        let plan = plans.get(name);
+        if (!plan) {
+            plan = { table: name, key: [], ranges: [{ index: 0 }], sums: new Map(), pending: 0 };
+            plans.set(name, plan);
+        }
+        return plan;
+    };
+    for (const t of tables1)
+        planOf(qualifiedName(t)).v1 = t;
+    for (const t of tables2)
+        planOf(qualifiedName(t)).v2 = t;
+    const ordered = [...plans.values()].sort((a, b) => (a.table < b.table ? -1 : 1));
+    // Boundaries from v1's key distribution, in v1's snapshot, once per table.
+    const splittable = ordered.filter((p) => {
+        if (!p.v1 || !p.v2 || p.v1.primaryKey.length === 0)
+            return false;
+        const v2Columns = new Set(p.v2.columns.map((c) => c.name));
+        return p.v1.primaryKey.every((k) => v2Columns.has(k));
+    });
+    await runInLanes(splittable, options.jobs, async (plan, lane) => {
+        plan.key = [...plan.v1.primaryKey];
+        try {
+            plan.ranges = await planKeyRanges(v1.sessions[lane], plan.v1, options.rangeCount(plan.v1));
+        }
+        catch (error) {
+            throw failed('planning key ranges', plan, undefined, v1, error);
+        }
+    });
+    const size = (p) => (p.v1 ?? p.v2).estimatedBytes / p.ranges.length;
+    const tasks = ordered
+        .flatMap((plan) => plan.ranges.map((range) => ({ plan, range })))
+        // Largest ranges first, so that the last lane to finish is not left with a big one.
+        .sort((a, b) => size(b.plan) - size(a.plan));
+    for (const { plan } of tasks)
+        plan.pending++;
+    await runInLanes(tasks, options.jobs, async ({ plan, range }, lane) => {
+        plan.started ??= external_node_perf_hooks_.performance.now();
+        const [a, b] = await Promise.all([
+            plan.v1 ? checksum(v1, lane, plan, plan.v1, range, options.digest) : undefined,
+            plan.v2 ? checksum(v2, lane, plan, plan.v2, range, options.digest) : undefined,
+        ]);
+        plan.sums.set(range.index, { ...(a ? { v1: a } : {}), ...(b ? { v2: b } : {}) });
+        plan.ended = external_node_perf_hooks_.performance.now();
+        if (--plan.pending === 0)
+            options.log(progressLine(plan));
+    });
+    const results = new Map();
+    for (const plan of ordered)
+        results.set(plan, summarize(plan));
+    const toList = ordered.filter((p) => results.get(p).status === 'different' && options.maxDifferencesListed > 0);
+    await runInLanes(toList, options.jobs, async (plan, lane) => {
+        const result = results.get(plan);
+        try {
+            await listDifferences(plan, result, v1.sessions[lane], v2.sessions[lane], options.maxDifferencesListed);
+        }
+        catch (error) {
+            throw new ParityError(`listing the differing keys of ${plan.table} on ${describeEndpoint(v1.endpoint)} and ` +
+                `${describeEndpoint(v2.endpoint)} failed: ${error.message}`, { cause: error });
+        }
+        plan.ended = external_node_perf_hooks_.performance.now();
+        result.seconds = seconds(plan);
+    });
+    return ordered.map((plan) => results.get(plan));
+}
+function seconds(plan) {
+    if (plan.started === undefined || plan.ended === undefined)
+        return 0;
+    return Math.round(plan.ended - plan.started) / 1000;
+}
+function summarize(plan) {
+    const [schema, name] = [(plan.v1 ?? plan.v2).schema, (plan.v1 ?? plan.v2).name];
+    const differing = differingRanges(plan);
+    const result = {
+        schema,
+        name,
+        table: plan.table,
+        status: !plan.v1
+            ? 'extra-on-v2'
+            : !plan.v2
+                ? 'missing-on-v2'
+                : differing.length > 0
+                    ? 'different'
+                    : 'equal',
+        ranges: plan.ranges.length,
+        differingRanges: differing,
+        differingKeys: [],
+        seconds: seconds(plan),
+    };
+    if (plan.v1)
+        result.v1Rows = rowsOn(plan, 'v1');
+    if (plan.v2)
+        result.v2Rows = rowsOn(plan, 'v2');
+    if (plan.ranges.length > 1)
+        result.rangeKey = plan.key[0];
+    return result;
+}
+function progressLine(plan) {
+    const result = summarize(plan);
+    const counts = [
+        result.v1Rows === undefined ? 'not on v1' : `v1 ${result.v1Rows} rows`,
+        result.v2Rows === undefined ? 'not on v2' : `v2 ${result.v2Rows} rows`,
+    ].join(', ');
+    const verdict = result.status === 'different'
+        ? `differs in ${result.differingRanges.length} of ${result.ranges} ranges`
+        : result.status === 'equal'
+            ? `equal over ${result.ranges} range${result.ranges === 1 ? '' : 's'}`
+            : result.status;
+    return `parity ${plan.table}: ${counts}; ${verdict} (${result.seconds} s)`;
+}
+/** Fills in which keys (or, without a key, how many rows) differ, within the differing ranges small enough. */
+async function listDifferences(plan, result, client1, client2, limit) {
+    const v1 = { client: client1, table: plan.v1 };
+    const v2 = { client: client2, table: plan.v2 };
+    const notes = [];
+    if (!sameColumnNames(plan.v1, plan.v2)) {
+        notes.push('the columns differ (see the schema check), so every row renders differently');
+    }
+    const tooLarge = (d) => Math.max(d.v1Rows, d.v2Rows) > KEY_LISTING_ROW_LIMIT;
+    if (plan.key.length === 0) {
+        const whole = result.differingRanges[0];
+        if (tooLarge(whole)) {
+            notes.push(`rows not matched: the table has more than ${KEY_LISTING_ROW_LIMIT} rows and no primary key`);
+        }
+        else {
+            const rows = await unmatchedRows({ v1, v2 }, { index: 0 });
+            result.rowsOnlyOnV1 = rows.onlyOnV1;
+            result.rowsOnlyOnV2 = rows.onlyOnV2;
+        }
+    }
+    else {
+        for (const difference of result.differingRanges) {
+            const range = plan.ranges[difference.index];
+            if (tooLarge(difference)) {
+                notes.push(`keys of ${rangeLabel(plan, range)} not listed: more than ${KEY_LISTING_ROW_LIMIT} rows; ` +
+                    'give this table more parity-ranges to narrow it down');
+                continue;
+            }
+            const room = limit - result.differingKeys.length;
+            if (room <= 0) {
+                notes.push(`more differing keys than the ${limit} listed`);
+                break;
+            }
+            const found = await differingKeys({ v1, v2, key: plan.key }, range, room);
+            result.differingKeys.push(...found.keys);
+            if (found.more) {
+                notes.push(`more differing keys than the ${limit} listed`);
+                break;
+            }
+        }
+    }
+    if (notes.length > 0)
+        result.keysNote = notes.join('; ');
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/digest.ts
+/**
+ * Texts whose lengths cover every tail the hash treats apart (0 to 11 bytes past a multiple of 12), some
+ * multibyte, so that two servers agreeing on all of them agree on the function, not on one value by luck.
+ */
+const PROBES = Array.from({ length: 26 }, (_, i) => `dbmig ∑ parity ${'x'.repeat(i)}`);
+async function hashes(client) {
+    const result = await client.query(`SELECT string_agg(pg_catalog.hashtextextended(p COLLATE "C", 0)::text || ':' ||
+                       pg_catalog.hashtextextended(p COLLATE "C", 1)::text, ',' ORDER BY i) AS h
+       FROM unnest($1::text[]) WITH ORDINALITY AS p(p, i)`, [PROBES]);
+    return result.rows[0].h;
+}
+/**
+ * The faster digest when both servers compute it alike (the same byte order: Aurora's x86-64 and Graviton
+ * are both little-endian), else md5, which every machine computes alike.
+ */
+async function chooseDigest(v1, v2) {
+    const [a, b] = await Promise.all([hashes(v1), hashes(v2)]);
+    return a === b ? 'hashtext' : 'md5';
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/range-counts.ts
+
+
+const INPUT = 'parity-ranges';
+function assertCount(value, what) {
+    if (!Number.isInteger(value) || value < 1) {
+        throw new input_error/* InputError */.d(INPUT, `${what} must be a whole number of ranges, 1 or more (got ${value})`);
+    }
+}
+/**
+ * How many ranges each table of v1 is cut into: the one count given, the table's own entry (`schema.table`,
+ * or a bare name for `public`), else the default from its size. An entry naming no table of v1 is refused,
+ * so that a misspelt name does not silently fall back to the default.
+ */
+function rangeCounts(ranges, tables) {
+    if (ranges === undefined)
+        return defaultRangeCount;
+    if (typeof ranges === 'number') {
+        assertCount(ranges, 'the count');
+        return () => ranges;
+    }
+    const names = new Set(tables.map((t) => `${t.schema}.${t.name}`));
+    const given = new Map();
+    for (const [name, value] of Object.entries(ranges)) {
+        const full = name.includes('.') ? name : `public.${name}`;
+        if (!names.has(full)) {
+            throw new input_error/* InputError */.d(INPUT, `${JSON.stringify(name)} is not a table on v1; name tables as schema.table (v1 has ${[...names].slice(0, 10).join(', ') || 'no tables'}${names.size > 10 ? ', …' : ''})`);
+        }
+        assertCount(value, `the count for ${name}`);
+        given.set(full, value);
+    }
+    return (table) => given.get(`${table.schema}.${table.name}`) ?? defaultRangeCount(table);
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/catalog.ts
+
+/**
+ * Schemas that belong to PostgreSQL itself, as a predicate on `n.nspname`. Everything else is the
+ * application's and is copied and compared, not only `public` (the guide looks at `public` alone).
+ */
+const SYSTEM_SCHEMA_FILTER = "n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' " +
+    "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+/**
+ * Every ordinary table of the application, partitions included and partitioned parents excluded (their
+ * rows live in the partitions), sorted by schema and name.
+ */
+async function listTables(client) {
+    const tables = await client.query(`SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name,
+            greatest(c.reltuples, 0)::float8 AS est_rows,
+            pg_catalog.pg_table_size(c.oid) AS est_bytes,
+            p.relname AS parent, pn.nspname AS parent_schema
+       FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_catalog.pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+       LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+       LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+      WHERE c.relkind = 'r' AND c.relpersistence <> 't' AND ${SYSTEM_SCHEMA_FILTER}
+      ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`);
+    if (tables.rows.length === 0)
+        return [];
+    const oids = tables.rows.map((t) => t.oid);
+    const columns = await client.query(`SELECT a.attrelid::text AS oid, a.attname AS name,
+            pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+            a.attnotnull AS not_null, a.attgenerated <> '' AS generated, a.attcollation <> 0 AS collatable
+       FROM pg_catalog.pg_attribute a
+      WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attrelid, a.attnum`, [oids]);
+    const keys = await client.query(`SELECT con.conrelid::text AS oid,
+            array_agg(a.attname::text ORDER BY k.ordinality) AS columns
+       FROM pg_catalog.pg_constraint con
+       CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ordinality)
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+      WHERE con.contype = 'p' AND con.conrelid = ANY($1::oid[])
+      GROUP BY con.conrelid`, [oids]);
+    const columnsOf = new Map();
+    for (const c of columns.rows) {
+        const list = columnsOf.get(c.oid) ?? [];
+        list.push({
+            name: c.name,
+            type: c.type,
+            notNull: c.not_null,
+            generated: c.generated,
+            collatable: c.collatable,
+        });
+        columnsOf.set(c.oid, list);
+    }
+    const keyOf = new Map(keys.rows.map((k) => [k.oid, k.columns]));
+    return tables.rows.map((t) => ({
+        schema: t.schema,
+        name: t.name,
+        columns: columnsOf.get(t.oid) ?? [],
+        primaryKey: keyOf.get(t.oid) ?? [],
+        estimatedRows: t.est_rows,
+        estimatedBytes: Number(t.est_bytes),
+        ...(t.parent && t.parent_schema
+            ? { partitionOf: qualifiedName({ schema: t.parent_schema, name: t.parent }) }
+            : {}),
+    }));
+}
+/** Sequences read per statement, so that a schema with thousands stays within one query's size. */
+const SEQUENCES_PER_QUERY = 200;
+/** Every sequence of the application with its current state, read from the sequence itself. */
+async function listSequences(client) {
+    const found = await client.query(`SELECT n.nspname AS schema, c.relname AS name,
+            tn.nspname AS owner_schema, t.relname AS owner_table, a.attname AS owner_column
+       FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_catalog.pg_depend d
+              ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+             AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
+       LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+       LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+       LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+      WHERE c.relkind = 'S' AND ${SYSTEM_SCHEMA_FILTER}
+      ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`);
+    const sequences = [];
+    for (let start = 0; start < found.rows.length; start += SEQUENCES_PER_QUERY) {
+        const batch = found.rows.slice(start, start + SEQUENCES_PER_QUERY);
+        // last_value and is_called live in the sequence relation itself; pg_sequences hides is_called.
+        const values = await client.query(batch
+            .map((s, i) => `SELECT ${i} AS i, last_value::text, is_called FROM ${qualifiedName(s)}`)
+            .join(' UNION ALL '));
+        const byIndex = new Map(values.rows.map((v) => [Number(v.i), v]));
+        batch.forEach((s, i) => {
+            const value = byIndex.get(i);
+            sequences.push({
+                schema: s.schema,
+                name: s.name,
+                lastValue: value.last_value,
+                isCalled: value.is_called,
+                ...(s.owner_schema && s.owner_table && s.owner_column
+                    ? { ownedBy: { schema: s.owner_schema, table: s.owner_table, column: s.owner_column } }
+                    : {}),
+            });
+        });
+    }
+    return sequences;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/schema.ts
+
+
+async function readSchema(client) {
+    const tables = await listTables(client);
+    // Indexes of partitioned parents too: a partition's index alone does not make the parent's.
+    const indexes = await client.query(`SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
+            pg_catalog.pg_get_indexdef(i.oid) AS definition
+       FROM pg_catalog.pg_index x
+       JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+       JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+      WHERE t.relpersistence <> 't' AND ${SYSTEM_SCHEMA_FILTER}`);
+    const constraints = await client.query(`SELECT n.nspname AS schema, t.relname AS table, con.conname AS name,
+            pg_catalog.pg_get_constraintdef(con.oid) AS definition
+       FROM pg_catalog.pg_constraint con
+       JOIN pg_catalog.pg_class t ON t.oid = con.conrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+      WHERE t.relpersistence <> 't' AND ${SYSTEM_SCHEMA_FILTER}`);
+    const extensions = await client.query('SELECT extname AS name FROM pg_catalog.pg_extension');
+    const encoding = await client.query(`SELECT pg_catalog.pg_encoding_to_char(encoding) AS encoding
+       FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()`);
+    return {
+        tables,
+        indexes: new Map(indexes.rows.map((r) => [
+            `index ${quoteIdent(r.name)} on ${qualifiedName({ schema: r.schema, name: r.table })}`,
+            r.definition,
+        ])),
+        constraints: new Map(constraints.rows.map((r) => [
+            `constraint ${quoteIdent(r.name)} on ${qualifiedName({ schema: r.schema, name: r.table })}`,
+            r.definition,
+        ])),
+        extensions: new Set(extensions.rows.map((r) => r.name)),
+        encoding: encoding.rows[0]?.encoding ?? 'unknown',
+    };
+}
+function describeColumn(column) {
+    return [column.type, column.notNull ? 'NOT NULL' : 'NULL', column.generated ? 'GENERATED' : '']
+        .filter(Boolean)
+        .join(' ');
+}
+/** Objects keyed by name on both sides: missing on one side, or there with another definition. */
+function diffMaps(kind, v1, v2) {
+    const differences = [];
+    for (const object of [...new Set([...v1.keys(), ...v2.keys()])].sort()) {
+        const a = v1.get(object);
+        const b = v2.get(object);
+        if (a === b)
+            continue;
+        const difference = { kind, object };
+        if (a !== undefined)
+            difference.v1 = a;
+        if (b !== undefined)
+            difference.v2 = b;
+        differences.push(difference);
+    }
+    return differences;
+}
+function tableShape(table) {
+    return new Map(table.columns.map((c) => [c.name, describeColumn(c)]));
+}
+/**
+ * Every way v2's schema differs from v1's: tables present on one side only, columns (type, nullability,
+ * generated; not their order, which a client reading by name does not see), indexes and constraints by
+ * name and definition, extensions by name, and the database encoding.
+ */
+function diffSchemas(v1, v2) {
+    const differences = [];
+    const tables1 = new Map(v1.tables.map((t) => [qualifiedName(t), t]));
+    const tables2 = new Map(v2.tables.map((t) => [qualifiedName(t), t]));
+    const describeTable = (t) => t.partitionOf ? `table, partition of ${t.partitionOf}` : 'table';
+    differences.push(...diffMaps('table', new Map([...tables1].map(([name, t]) => [name, describeTable(t)])), new Map([...tables2].map(([name, t]) => [name, describeTable(t)]))));
+    for (const [name, table1] of tables1) {
+        const table2 = tables2.get(name);
+        if (!table2)
+            continue;
+        for (const difference of diffMaps('column', tableShape(table1), tableShape(table2))) {
+            differences.push({ ...difference, object: `column ${quoteIdent(difference.object)} of ${name}` });
+        }
+    }
+    differences.push(...diffMaps('index', v1.indexes, v2.indexes));
+    differences.push(...diffMaps('constraint', v1.constraints, v2.constraints));
+    const extensions = (names) => new Map([...names].map((n) => [`extension ${n}`, 'installed']));
+    differences.push(...diffMaps('extension', extensions(v1.extensions), extensions(v2.extensions)));
+    if (v1.encoding !== v2.encoding) {
+        differences.push({ kind: 'encoding', object: 'database encoding', v1: v1.encoding, v2: v2.encoding });
+    }
+    return differences;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/sequences.ts
+
+
+/** Every sequence of the application, keyed by qualified name. */
+async function readSequences(client) {
+    const sequences = await listSequences(client);
+    const increments = await client.query(`SELECT n.nspname AS schema, c.relname AS name, s.seqincrement::text AS increment
+       FROM pg_catalog.pg_sequence s
+       JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE ${SYSTEM_SCHEMA_FILTER}`);
+    const incrementOf = new Map(increments.rows.map((r) => [qualifiedName(r), BigInt(r.increment)]));
+    const state = new Map();
+    for (const sequence of sequences) {
+        const key = qualifiedName(sequence);
+        const increment = incrementOf.get(key) ?? 1n;
+        const last = BigInt(sequence.lastValue);
+        // Not yet called (fresh, or setval(…, false)): nextval returns last_value itself.
+        const next = sequence.isCalled ? last + increment : last;
+        state.set(key, { schema: sequence.schema, name: sequence.name, next, descending: increment < 0n });
+    }
+    return state;
+}
+function statusOf(v1, v2) {
+    if (v1.next === v2.next)
+        return 'equal';
+    const ahead = v1.descending ? v2.next < v1.next : v2.next > v1.next;
+    return ahead ? 'ahead' : 'behind';
+}
+/**
+ * Each sequence on either side. v2 behind v1 would hand out values v1 already gave to rows (duplicate
+ * keys after cutover); ahead only leaves a gap, which is reported and passes.
+ */
+function compareSequences(v1, v2) {
+    const names = [...new Set([...v1.keys(), ...v2.keys()])].sort();
+    return names.map((sequence) => {
+        const a = v1.get(sequence);
+        const b = v2.get(sequence);
+        const either = (a ?? b);
+        const entry = {
+            schema: either.schema,
+            name: either.name,
+            sequence,
+            status: !a ? 'extra-on-v2' : !b ? 'missing-on-v2' : statusOf(a, b),
+        };
+        if (a)
+            entry.v1Next = a.next.toString();
+        if (b)
+            entry.v2Next = b.next.toString();
+        return entry;
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/snapshot-sessions.ts
+
+
+
+/** Opens `count` sessions on one snapshot; each is verified to render values as the pinned settings say. */
+async function openSnapshotSessions(endpoint, count) {
+    const sessions = [];
+    const close = async () => {
+        // Read-only transactions: ending the session ends them; nothing to commit.
+        await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
+    };
+    try {
+        const leader = await connectPostgres(endpoint, `parity ${endpoint.side} 1/${count}`);
+        sessions.push(leader);
+        await leader.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        const exported = await leader.query('SELECT pg_catalog.pg_export_snapshot() AS id');
+        const snapshot = exported.rows[0].id;
+        const followers = await Promise.all(Array.from({ length: count - 1 }, async (_, i) => {
+            const client = await connectPostgres(endpoint, `parity ${endpoint.side} ${i + 2}/${count}`);
+            sessions.push(client);
+            // SET TRANSACTION SNAPSHOT takes no parameters; the id is the server's own, quoted all the same.
+            await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT ${esm.escapeLiteral(snapshot)}`);
+            return client;
+        }));
+        const all = [leader, ...followers];
+        await Promise.all(all.map((client) => assertPinnedSettings(client, endpoint)));
+        return { endpoint, sessions: all, close };
+    }
+    catch (error) {
+        await close();
+        if (error instanceof ParityError)
+            throw error;
+        if (error instanceof PostgresConnectError)
+            throw error;
+        throw new ParityError(`cannot open a consistent snapshot on ${describeEndpoint(endpoint)}: ${error.message}`, { cause: error });
+    }
+}
+/** How PostgreSQL shows a setting back: `""` for an empty search_path, any case, spaces after commas. */
+function normalize(value) {
+    return value.replace(/["\s]/g, '').toLowerCase();
+}
+/**
+ * The checksum is only as good as the renderings it hashes: refuse a session on which the pinned settings
+ * did not take (a pooler that resets them, a role with an overriding ALTER ROLE … SET applied later).
+ */
+async function assertPinnedSettings(client, endpoint) {
+    const names = Object.keys(PINNED_SESSION_SETTINGS);
+    const shown = await client.query('SELECT s.name, pg_catalog.current_setting(s.name) AS value FROM unnest($1::text[]) AS s(name)', [names]);
+    for (const { name, value } of shown.rows) {
+        const pinned = PINNED_SESSION_SETTINGS[name];
+        if (normalize(value) !== normalize(pinned)) {
+            throw new ParityError(`${describeEndpoint(endpoint)}: the session's ${name} is ${JSON.stringify(value)}, not the pinned ` +
+                `${JSON.stringify(pinned)}, so values would not render as on the other side. Check for a connection ` +
+                `pooler that resets session settings between statements, and connect to the database directly.`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/compare.ts
+
+
+
+
+
+
+
+
+
+/** The outcome of comparing v1 with v2: every difference found, and its rendering as report checks. */
+class PostgresParity {
+    findings;
+    seconds;
+    digest;
+    constructor(findings, 
+    /** Wall time of the whole comparison. */
+    seconds, 
+    /** How rows were digested: the faster hash both servers agreed on, or md5. */
+    digest) {
+        this.findings = findings;
+        this.seconds = seconds;
+        this.digest = digest;
+    }
+    get schema() {
+        return this.findings.schema;
+    }
+    get tables() {
+        return this.findings.tables;
+    }
+    get sequences() {
+        return this.findings.sequences;
+    }
+    /** No difference in schema, content or sequences (a sequence ahead on v2 is not one). */
+    get equal() {
+        return (this.schema.length === 0 &&
+            this.tables.every((t) => t.status === 'equal') &&
+            this.sequences.every((s) => s.status === 'equal' || s.status === 'ahead'));
+    }
+    /** One check for the schema, one per table (id `parity-table`, resource the table), one for sequences. */
+    toChecks() {
+        return parityChecks(this.findings);
+    }
+    /** For the action's `parity` output. */
+    toJSON() {
+        return {
+            equal: this.equal,
+            seconds: this.seconds,
+            digest: this.digest,
+            schema: this.schema,
+            tables: this.tables,
+            sequences: this.sequences,
+        };
+    }
+}
+function assertOptions(options) {
+    if (!Number.isInteger(options.jobs) || options.jobs < 1) {
+        throw new RangeError(`comparePostgres: jobs must be a whole number, 1 or more (got ${options.jobs})`);
+    }
+    if (!Number.isInteger(options.maxDifferencesListed) || options.maxDifferencesListed < 0) {
+        throw new RangeError(`comparePostgres: maxDifferencesListed must be a whole number, 0 or more (got ${options.maxDifferencesListed})`);
+    }
+}
+/** Opens both sides' snapshots together; if one side fails, the other's sessions are closed too. */
+async function openBoth(v1, v2, jobs) {
+    const [a, b] = await Promise.allSettled([openSnapshotSessions(v1, jobs), openSnapshotSessions(v2, jobs)]);
+    if (a.status === 'fulfilled' && b.status === 'fulfilled')
+        return [a.value, b.value];
+    if (a.status === 'fulfilled')
+        await a.value.close();
+    if (b.status === 'fulfilled')
+        await b.value.close();
+    throw a.status === 'rejected' ? a.reason : b.reason;
+}
+function schemaCounts(schema) {
+    return {
+        tables: schema.tables.length,
+        columns: schema.tables.reduce((sum, t) => sum + t.columns.length, 0),
+        indexes: schema.indexes.size,
+        constraints: schema.constraints.size,
+        extensions: schema.extensions.size,
+    };
+}
+/**
+ * Step 2.4 of the guide, done properly: proves that v2 holds what v1 holds. Each side is read in one
+ * snapshot shared by its `jobs` sessions. Compared: the schema (tables of every non-system schema, columns,
+ * indexes, constraints, extensions), every table's rows by count and content checksum per primary-key
+ * range, and the sequences. Differences are returned, not thrown: the caller fails on `!equal`. Throws
+ * when the comparison cannot be made (a connection refused, a query failing), naming side and table.
+ */
+async function comparePostgres(v1, v2, options) {
+    assertOptions(options);
+    const log = options.log ?? (() => undefined);
+    const started = external_node_perf_hooks_.performance.now();
+    const [side1, side2] = await openBoth(v1, v2, options.jobs);
+    try {
+        log(`parity: comparing ${describeEndpoint(v1)} with ${describeEndpoint(v2)}, ${options.jobs} session(s) per side`);
+        const [leader1, leader2] = [side1.sessions[0], side2.sessions[0]];
+        const [schema1, schema2] = await Promise.all([readSchema(leader1), readSchema(leader2)]);
+        const [sequences1, sequences2] = await Promise.all([readSequences(leader1), readSequences(leader2)]);
+        const rangeCount = rangeCounts(options.ranges, schema1.tables);
+        const digest = options.digest ?? (await chooseDigest(leader1, leader2));
+        log(`parity: row digest ${digest}`);
+        const tables = await compareContent(side1, side2, schema1.tables, schema2.tables, {
+            rangeCount,
+            maxDifferencesListed: options.maxDifferencesListed,
+            jobs: options.jobs,
+            log,
+            digest,
+        });
+        const findings = {
+            database: v1.database,
+            schema: diffSchemas(schema1, schema2),
+            schemaCounts: schemaCounts(schema1),
+            tables,
+            sequences: compareSequences(sequences1, sequences2),
+            maxDifferencesListed: options.maxDifferencesListed,
+        };
+        return new PostgresParity(findings, Math.round(external_node_perf_hooks_.performance.now() - started) / 1000, digest);
+    }
+    finally {
+        await Promise.all([side1.close(), side2.close()]);
+    }
+}
+
+// EXTERNAL MODULE: ../../packages/shared/src/errors/verdict-error.ts
+var verdict_error = __nccwpck_require__(291);
+;// CONCATENATED MODULE: ../../packages/shared/src/resources/database-endpoint.ts
+
+
+
+/**
+ * Where one generation's writer is and how to log in, read from AWS the way the application does: the
+ * primary cluster's writer endpoint (DescribeDBClusters in the primary region) and the password from that
+ * generation's Secrets Manager secret, masked as soon as it is read. The guide's scripts pass the password
+ * on the command line; here it never leaves this process's memory except on the wire to the database.
+ */
+async function resolveDatabaseEndpoint(options) {
+    const { clients, config, side } = options;
+    const generation = config[side];
+    const region = config.regions.primary;
+    const [cluster, secret] = await Promise.all([
+        describeCluster(clients.rds(region), generation.primaryCluster),
+        readDatabaseSecret(clients.secretsManager(region), generation.secret),
+    ]);
+    if (secret) {
+        options.mask(secret.raw);
+        options.mask(secret.credentials.password);
+    }
+    if (!cluster) {
+        throw new verdict_error/* VerdictError */.a(`the ${side} primary cluster ${generation.primaryCluster} does not exist in ${region}: check the environment and the config file's ${side}.primary-cluster`);
+    }
+    if (!cluster.Endpoint || !cluster.Port) {
+        throw new verdict_error/* VerdictError */.a(`the ${side} primary cluster ${generation.primaryCluster} in ${region} has no writer endpoint yet (status ${cluster.Status ?? 'unknown'}): wait until it is available`);
+    }
+    if (!secret) {
+        throw new verdict_error/* VerdictError */.a(`the ${side} secret ${generation.secret} does not exist in ${region}: check the config file's ${side}.secret`);
+    }
+    return {
+        side,
+        host: cluster.Endpoint,
+        port: cluster.Port,
+        database: cluster.DatabaseName ?? config.database.name,
+        user: secret.credentials.username ?? config.database.user,
+        password: secret.credentials.password,
+        sslMode: options.sslMode,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/verify/parity.ts
+
+
+
+/**
+ * Step 2.4, done properly: v1 and v2 compared by content, not by counts alone, on both stores at once.
+ * PostgreSQL: schema, every table's rows by key range, sequences (comparePostgres). DynamoDB: counts by
+ * Scan and an order-independent hash of the raw items (compareTables), in the primary region, where the
+ * copy wrote. Every difference is a failing check that names the table (and range, or key).
+ */
+async function verifyParity(ctx) {
+    const { config, clients, options } = ctx;
+    const region = config.regions.primary;
+    const endpoint = (side) => resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode });
+    const [v1, v2] = await Promise.all([endpoint('v1'), endpoint('v2')]);
+    const dynamodb = clients.dynamodb(region);
+    const [postgres, table] = await Promise.all([
+        comparePostgres(v1, v2, {
+            ...(options.ranges !== undefined ? { ranges: options.ranges } : {}),
+            maxDifferencesListed: options.maxDifferencesListed,
+            jobs: options.jobs,
+            log: ctx.log,
+        }),
+        compareTables({
+            v1: { client: dynamodb, table: config.v1.table },
+            v2: { client: dynamodb, table: config.v2.table },
+            maxDifferencesListed: options.maxDifferencesListed,
+            log: ctx.log,
+        }),
+    ]);
+    const checks = [...postgres.toChecks(), parity_tableCheck(config, table)];
+    const output = {
+        postgres: postgres.toJSON(),
+        dynamodb: {
+            v1Table: config.v1.table,
+            v2Table: config.v2.table,
+            ...table,
+            differences: table.differences.map((d) => ({ key: d.keyText, kind: d.kind })),
+        },
+    };
+    return { checks, output };
+}
+function parity_tableCheck(config, table) {
+    const counts = `v1 ${table.v1Items.toLocaleString('en-US')} items, v2 ${table.v2Items.toLocaleString('en-US')}`;
+    const time = `${table.seconds.toFixed(1)} s`;
+    if (table.equal) {
+        return {
+            id: 'parity-dynamodb',
+            title: 'DynamoDB table identical',
+            region: config.regions.primary,
+            resource: `${config.v1.table} → ${config.v2.table}`,
+            status: 'pass',
+            detail: `${counts}; content hash equal; ${time}`,
+        };
+    }
+    const listed = table.differences.map((d) => `${d.kind} ${d.keyText}`).join('; ');
+    return {
+        id: 'parity-dynamodb',
+        title: 'DynamoDB table identical',
+        region: config.regions.primary,
+        resource: `${config.v1.table} → ${config.v2.table}`,
+        status: 'fail',
+        detail: `${counts}; content differs: ${listed}${table.moreDifferences ? '; more differences not listed' : ''}; ` +
+            `copy again with migrate-data (steps: dynamodb, allow-non-empty-target: true); ${time}`,
+    };
+}
+
 // EXTERNAL MODULE: ../../node_modules/@actions/core/lib/core.js + 17 modules
 var core = __nccwpck_require__(3536);
 ;// CONCATENATED MODULE: ../../packages/shared/src/report/summary.ts
@@ -82805,8 +84451,6 @@ async function writeReportSummary(report, options, summary = core/* summary */.z
         .write();
 }
 
-// EXTERNAL MODULE: ../../packages/shared/src/errors/verdict-error.ts
-var verdict_error = __nccwpck_require__(291);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 /** Every input and output name of verify-v2, declared once (action.yml describes each). */
@@ -82819,13 +84463,16 @@ const Inputs = {
     sslMode: 'ssl-mode',
     failOnWarning: 'fail-on-warning',
     maxAttempts: 'max-attempts',
+    parityRanges: 'parity-ranges',
+    maxDifferencesListed: 'max-differences-listed',
 };
 const Outputs = {
     healthy: 'healthy',
     report: 'report',
+    parity: 'parity',
 };
-/** `parity` and `all` arrive with the data phase; until then only `health` is accepted. */
-const CHECKS = ['health'];
+/** `health`: Phase 1 (steps 1.2, 1.3); `parity`: step 2.4, v1 and v2 compared by content; `all`: both. */
+const CHECKS = ['health', 'parity', 'all'];
 /** Reads and validates every input before any AWS call. */
 function readInputs(io) {
     const config = io.string(Inputs.config);
@@ -82843,7 +84490,40 @@ function readInputs(io) {
         expectEmpty: io.boolean(Inputs.expectEmpty, { default: false }),
         sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
         failOnWarning: io.boolean(Inputs.failOnWarning, { default: false }),
+        ...parityRangesInput(io.string(Inputs.parityRanges)),
+        maxDifferencesListed: io.integer(Inputs.maxDifferencesListed, { default: 20, min: 0, max: 1000 }),
     };
+}
+const MAX_RANGES = 1024;
+/**
+ * `parity-ranges`: one count for every table (`16`), or counts by table (`public.payments=32, refunds=4`,
+ * a bare name meaning `public`). Tables not named get a count chosen from their size.
+ */
+function parityRangesInput(raw) {
+    if (raw === undefined)
+        return {};
+    const expected = `a whole number from 1 to ${MAX_RANGES} for every table (e.g. 16), or table=count pairs ` +
+        `separated by commas (e.g. public.payments=32, refunds=4)`;
+    const count = (text) => {
+        const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+        if (!Number.isInteger(value) || value < 1 || value > MAX_RANGES) {
+            throw new input_error/* InputError */.d(Inputs.parityRanges, `must be ${expected}; got '${raw}'.`);
+        }
+        return value;
+    };
+    if (/^\d+$/.test(raw))
+        return { parityRanges: count(raw) };
+    const ranges = {};
+    for (const pair of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+        const match = /^([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*=\s*(\S+)$/.exec(pair);
+        if (!match)
+            throw new input_error/* InputError */.d(Inputs.parityRanges, `must be ${expected}; got '${raw}'.`);
+        ranges[match[1]] = count(match[2]);
+    }
+    if (Object.keys(ranges).length === 0) {
+        throw new input_error/* InputError */.d(Inputs.parityRanges, `must be ${expected}; got '${raw}'.`);
+    }
+    return { parityRanges: ranges };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -82863,7 +84543,25 @@ const services = {
     dynamodb: client_dynamodb_dist_cjs/* DynamoDBClient */.MGV,
     secretsManager: client_secrets_manager_dist_cjs/* SecretsManagerClient */._H,
 };
-/** Phase 1 (steps 1.2 and 1.3): read-only health of every v2 resource, reported check by check. */
+/**
+ * Sessions per side for the PostgreSQL parity: ranges of one table are compared side by side, while the
+ * two servers (which also serve production) see a bounded load.
+ */
+const PARITY_JOBS = 4;
+const TITLES = {
+    health: (env) => `v2 health for ${env}`,
+    parity: (env) => `v1/v2 parity for ${env}`,
+    all: (env) => `v2 health and v1/v2 parity for ${env}`,
+};
+const VERDICTS = {
+    health: (env) => `v2 is not healthy for ${env}`,
+    parity: (env) => `v1 and v2 differ for ${env}`,
+    all: (env) => `v2 is not healthy, or v1 and v2 differ, for ${env}`,
+};
+/**
+ * Phase 1 (steps 1.2 and 1.3): read-only health of every v2 resource; step 2.4: v1 and v2 compared by
+ * content. Reported check by check, in one report.
+ */
 async function verifyV2(io) {
     const inputs = readInputs(io);
     const config = await loadConfig({
@@ -82878,16 +84576,39 @@ async function verifyV2(io) {
         services,
     });
     try {
-        const report = await verifyHealth({
-            config,
-            clients,
-            options: {
-                maxReplicationLagSeconds: inputs.maxReplicationLagSeconds,
-                expectEmpty: inputs.expectEmpty,
-                sslMode: inputs.sslMode,
-            },
-            mask: (value) => void io.secret(value),
-        });
+        const report = new Report(TITLES[inputs.check](config.environment));
+        const mask = (value) => void io.secret(value);
+        if (inputs.check !== 'parity') {
+            const health = await verifyHealth({
+                config,
+                clients,
+                options: {
+                    maxReplicationLagSeconds: inputs.maxReplicationLagSeconds,
+                    expectEmpty: inputs.expectEmpty,
+                    sslMode: inputs.sslMode,
+                },
+                mask,
+            });
+            for (const check of health.checks)
+                report.add(check);
+        }
+        if (inputs.check !== 'health') {
+            const parity = await verifyParity({
+                config,
+                clients,
+                options: {
+                    ...(inputs.parityRanges !== undefined ? { ranges: inputs.parityRanges } : {}),
+                    maxDifferencesListed: inputs.maxDifferencesListed,
+                    sslMode: inputs.sslMode,
+                    jobs: PARITY_JOBS,
+                },
+                mask,
+                log: (line) => io.info(line),
+            });
+            for (const check of parity.checks)
+                report.add(check);
+            io.setOutput(Outputs.parity, parity.output);
+        }
         const verdict = { failOnWarning: inputs.failOnWarning };
         const healthy = report.healthy(verdict);
         io.setOutput(Outputs.healthy, String(healthy));
@@ -82899,7 +84620,7 @@ async function verifyV2(io) {
                 .failing(verdict)
                 .map((c) => `${c.id} (${c.region ?? ''} ${c.resource ?? ''}): ${c.detail}`)
                 .join('; ');
-            throw new verdict_error/* VerdictError */.a(`v2 is not healthy for ${config.environment}: ${failing}`);
+            throw new verdict_error/* VerdictError */.a(`${VERDICTS[inputs.check](config.environment)}: ${failing}`);
         }
     }
     finally {

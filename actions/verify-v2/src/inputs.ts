@@ -1,4 +1,4 @@
-import { SSL_MODES, type ActionIO, type SslMode } from '@dbmig/shared';
+import { InputError, SSL_MODES, type ActionIO, type SslMode } from '@dbmig/shared';
 
 /** Every input and output name of verify-v2, declared once (action.yml describes each). */
 export const Inputs = {
@@ -10,15 +10,18 @@ export const Inputs = {
   sslMode: 'ssl-mode',
   failOnWarning: 'fail-on-warning',
   maxAttempts: 'max-attempts',
+  parityRanges: 'parity-ranges',
+  maxDifferencesListed: 'max-differences-listed',
 } as const;
 
 export const Outputs = {
   healthy: 'healthy',
   report: 'report',
+  parity: 'parity',
 } as const;
 
-/** `parity` and `all` arrive with the data phase; until then only `health` is accepted. */
-export const CHECKS = ['health'] as const;
+/** `health`: Phase 1 (steps 1.2, 1.3); `parity`: step 2.4, v1 and v2 compared by content; `all`: both. */
+export const CHECKS = ['health', 'parity', 'all'] as const;
 
 export interface VerifyInputs {
   environment: string;
@@ -30,6 +33,9 @@ export interface VerifyInputs {
   failOnWarning: boolean;
   /** Undefined: the config file's aws.max-attempts, else the default. */
   maxAttempts?: number;
+  /** Undefined: chosen from each table's size. */
+  parityRanges?: number | Record<string, number>;
+  maxDifferencesListed: number;
 }
 
 /** Reads and validates every input before any AWS call. */
@@ -49,5 +55,43 @@ export function readInputs(io: ActionIO): VerifyInputs {
     expectEmpty: io.boolean(Inputs.expectEmpty, { default: false }),
     sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
     failOnWarning: io.boolean(Inputs.failOnWarning, { default: false }),
+    ...parityRangesInput(io.string(Inputs.parityRanges)),
+    maxDifferencesListed: io.integer(Inputs.maxDifferencesListed, { default: 20, min: 0, max: 1000 }),
   };
+}
+
+const MAX_RANGES = 1024;
+
+/**
+ * `parity-ranges`: one count for every table (`16`), or counts by table (`public.payments=32, refunds=4`,
+ * a bare name meaning `public`). Tables not named get a count chosen from their size.
+ */
+export function parityRangesInput(raw: string | undefined): {
+  parityRanges?: number | Record<string, number>;
+} {
+  if (raw === undefined) return {};
+  const expected =
+    `a whole number from 1 to ${MAX_RANGES} for every table (e.g. 16), or table=count pairs ` +
+    `separated by commas (e.g. public.payments=32, refunds=4)`;
+  const count = (text: string): number => {
+    const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isInteger(value) || value < 1 || value > MAX_RANGES) {
+      throw new InputError(Inputs.parityRanges, `must be ${expected}; got '${raw}'.`);
+    }
+    return value;
+  };
+  if (/^\d+$/.test(raw)) return { parityRanges: count(raw) };
+  const ranges: Record<string, number> = {};
+  for (const pair of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const match = /^([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*=\s*(\S+)$/.exec(pair);
+    if (!match) throw new InputError(Inputs.parityRanges, `must be ${expected}; got '${raw}'.`);
+    ranges[match[1]!] = count(match[2]!);
+  }
+  if (Object.keys(ranges).length === 0) {
+    throw new InputError(Inputs.parityRanges, `must be ${expected}; got '${raw}'.`);
+  }
+  return { parityRanges: ranges };
 }

@@ -6,11 +6,13 @@ import {
   AwsClients,
   loadConfig,
   verifyHealth,
+  verifyParity,
+  Report,
   VerdictError,
   writeReportSummary,
   type ActionIO,
 } from '@dbmig/shared';
-import { Outputs, readInputs } from './inputs.js';
+import { Outputs, readInputs, type VerifyInputs } from './inputs.js';
 
 /**
  * The services the health checks call, and only those: each SDK client package is bundled whole, so
@@ -23,7 +25,28 @@ const services = {
   secretsManager: SecretsManagerClient,
 };
 
-/** Phase 1 (steps 1.2 and 1.3): read-only health of every v2 resource, reported check by check. */
+/**
+ * Sessions per side for the PostgreSQL parity: ranges of one table are compared side by side, while the
+ * two servers (which also serve production) see a bounded load.
+ */
+const PARITY_JOBS = 4;
+
+const TITLES: Record<VerifyInputs['check'], (environment: string) => string> = {
+  health: (env) => `v2 health for ${env}`,
+  parity: (env) => `v1/v2 parity for ${env}`,
+  all: (env) => `v2 health and v1/v2 parity for ${env}`,
+};
+
+const VERDICTS: Record<VerifyInputs['check'], (environment: string) => string> = {
+  health: (env) => `v2 is not healthy for ${env}`,
+  parity: (env) => `v1 and v2 differ for ${env}`,
+  all: (env) => `v2 is not healthy, or v1 and v2 differ, for ${env}`,
+};
+
+/**
+ * Phase 1 (steps 1.2 and 1.3): read-only health of every v2 resource; step 2.4: v1 and v2 compared by
+ * content. Reported check by check, in one report.
+ */
 export async function verifyV2(io: ActionIO): Promise<void> {
   const inputs = readInputs(io);
   const config = await loadConfig({
@@ -38,16 +61,37 @@ export async function verifyV2(io: ActionIO): Promise<void> {
     services,
   });
   try {
-    const report = await verifyHealth({
-      config,
-      clients,
-      options: {
-        maxReplicationLagSeconds: inputs.maxReplicationLagSeconds,
-        expectEmpty: inputs.expectEmpty,
-        sslMode: inputs.sslMode,
-      },
-      mask: (value) => void io.secret(value),
-    });
+    const report = new Report(TITLES[inputs.check](config.environment));
+    const mask = (value: string) => void io.secret(value);
+    if (inputs.check !== 'parity') {
+      const health = await verifyHealth({
+        config,
+        clients,
+        options: {
+          maxReplicationLagSeconds: inputs.maxReplicationLagSeconds,
+          expectEmpty: inputs.expectEmpty,
+          sslMode: inputs.sslMode,
+        },
+        mask,
+      });
+      for (const check of health.checks) report.add(check);
+    }
+    if (inputs.check !== 'health') {
+      const parity = await verifyParity({
+        config,
+        clients,
+        options: {
+          ...(inputs.parityRanges !== undefined ? { ranges: inputs.parityRanges } : {}),
+          maxDifferencesListed: inputs.maxDifferencesListed,
+          sslMode: inputs.sslMode,
+          jobs: PARITY_JOBS,
+        },
+        mask,
+        log: (line) => io.info(line),
+      });
+      for (const check of parity.checks) report.add(check);
+      io.setOutput(Outputs.parity, parity.output);
+    }
     const verdict = { failOnWarning: inputs.failOnWarning };
     const healthy = report.healthy(verdict);
     io.setOutput(Outputs.healthy, String(healthy));
@@ -59,7 +103,7 @@ export async function verifyV2(io: ActionIO): Promise<void> {
         .failing(verdict)
         .map((c) => `${c.id} (${c.region ?? ''} ${c.resource ?? ''}): ${c.detail}`)
         .join('; ');
-      throw new VerdictError(`v2 is not healthy for ${config.environment}: ${failing}`);
+      throw new VerdictError(`${VERDICTS[inputs.check](config.environment)}: ${failing}`);
     }
   } finally {
     clients.destroy();

@@ -1,2 +1,3 @@
 export { verifyHealth } from './health.js';
+export { verifyParity, type ParityContext, type ParityOutput, type ParityVerifyOptions } from './parity.js';
 export type { HealthContext, HealthOptions } from './types.js';
