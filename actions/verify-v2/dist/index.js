@@ -84514,7 +84514,10 @@ function parityRangesInput(raw) {
     if (/^\d+$/.test(raw))
         return { parityRanges: count(raw) };
     const ranges = {};
-    for (const pair of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    for (const pair of raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '')) {
         const match = /^([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*=\s*(\S+)$/.exec(pair);
         if (!match)
             throw new input_error/* InputError */.d(Inputs.parityRanges, `must be ${expected}; got '${raw}'.`);

@@ -45,10 +45,16 @@ describe('verify-v2 refuses bad input before any AWS call', () => {
     [{ environment: '../prod' }, "Input 'environment'"],
     [{ environment: 'dev staging' }, "Input 'environment'"],
     [{ check: 'speed' }, "Input 'check': must be one of health, parity, all; got 'speed'."],
-    [{ check: 'parity', 'parity-ranges': '0' }, "Input 'parity-ranges': must be a whole number from 1 to 1024"],
+    [
+      { check: 'parity', 'parity-ranges': '0' },
+      "Input 'parity-ranges': must be a whole number from 1 to 1024",
+    ],
     [{ check: 'parity', 'parity-ranges': 'payments=lots' }, "Input 'parity-ranges': must be a whole number"],
     [{ check: 'parity', 'parity-ranges': 'public.payments 4' }, "Input 'parity-ranges'"],
-    [{ check: 'parity', 'max-differences-listed': '-1' }, "Input 'max-differences-listed': must be a whole number"],
+    [
+      { check: 'parity', 'max-differences-listed': '-1' },
+      "Input 'max-differences-listed': must be a whole number",
+    ],
     [{ 'max-replication-lag-seconds': '-5' }, "Input 'max-replication-lag-seconds': must be a whole number"],
     [
       { 'max-replication-lag-seconds': 'soon' },

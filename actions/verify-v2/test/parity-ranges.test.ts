@@ -1,5 +1,5 @@
 import { InputError } from '@dbmig/shared';
-import { parityRangesInput } from './inputs.js';
+import { parityRangesInput } from '../src/inputs.js';
 
 describe('parityRangesInput', () => {
   it('reads one count for every table, or counts by table', () => {
