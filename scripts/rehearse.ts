@@ -1,18 +1,30 @@
 /**
  * `npm run rehearse`: the migration's lifecycle on this machine, with no AWS account. Starts the AWS
- * sandbox and real PostgreSQL servers for v1 and v2, loads the guide's world for an environment, and
- * runs each phase's bundled dist/ through the runner harness, in the order the workflows run them.
- * Stops everything it started, and exits non-zero when a phase does not end as the rehearsal expects.
+ * sandbox and real PostgreSQL servers for v1 and v2, loads the payments world for an environment (v1
+ * holding a payments-like database and a sessions table, v2 deployed and empty), and runs each phase's
+ * bundled dist/ through the runner harness, in the order the workflows run them. Stops everything it
+ * started, and exits non-zero when a phase does not end as the rehearsal expects.
  *
- * Phases so far: 1 (verify v2). Later phases join here as their actions land.
+ * Phases so far: 1 (verify v2), 2 (back up v1, copy, parity). Later phases join here as their actions land.
+ * `--v1-database-url` / `--v2-database-url` point the clusters at PostgreSQL servers the user already runs
+ * (a restored copy of production, an empty server): nothing is seeded into or changed in v1 given that way.
  */
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { runAction, startLab, type ActionRun, type Lab } from '@dbmig/sandbox';
+import {
+  applyPaymentsSchema,
+  runAction,
+  startLab,
+  type ActionRun,
+  type Lab,
+  type PostgresServer,
+} from '@dbmig/sandbox';
 
 interface ReportCheck {
   id: string;
   title: string;
   region?: string;
+  resource?: string;
   status: string;
   detail: string;
 }
@@ -28,10 +40,35 @@ function printReport(run: ActionRun): void {
   const { checks } = JSON.parse(report) as { checks: ReportCheck[] };
   const width = Math.max(...checks.map((c) => c.title.length));
   for (const check of checks) {
-    const region = (check.region ?? '').padEnd(20);
+    const where = (
+      check.id.startsWith('parity-table') ? (check.resource ?? '') : (check.region ?? '')
+    ).padEnd(24);
     console.log(
-      `    ${STATUS[check.status] ?? check.status}  ${check.title.padEnd(width)}  ${region}  ${check.detail}`,
+      `    ${STATUS[check.status] ?? check.status}  ${check.title.padEnd(width)}  ${where}  ${check.detail}`,
     );
+  }
+}
+
+/** migrate-data's figures: the backups, then every table copied, then the items. */
+function printMigration(run: ActionRun): void {
+  const backups = JSON.parse(run.outputs['backups'] || '[]') as {
+    kind: string;
+    identifier: string;
+    status: string;
+  }[];
+  for (const b of backups) console.log(`    ${b.kind.padEnd(16)} ${b.identifier}  ${b.status}`);
+  const tables = JSON.parse(run.outputs['tables'] || '{}') as Record<
+    string,
+    { rows: number; bytes: number; seconds: number }
+  >;
+  for (const [name, t] of Object.entries(tables)) {
+    const rate = t.seconds > 0 ? Math.round(t.rows / t.seconds).toLocaleString('en-US') : '—';
+    console.log(
+      `    ${name.padEnd(24)} ${t.rows.toLocaleString('en-US').padStart(9)} rows  ${(t.bytes / 1e6).toFixed(1).padStart(7)} MB  ${t.seconds.toFixed(2).padStart(6)} s  ${rate} rows/s`,
+    );
+  }
+  if (run.outputs['items']) {
+    console.log(`    DynamoDB items copied: ${Number(run.outputs['items']).toLocaleString('en-US')}`);
   }
 }
 
@@ -41,13 +78,42 @@ interface Phase {
   inputs: Record<string, string>;
   /** What the rehearsal expects: a phase that should pass, or a drill that must be refused. */
   expect: 'success' | 'failure';
-  /** Scenario to load first, for a drill. */
-  scenario?: string;
+  /** For a drill: what the refusal must say (e.g. the table it names). */
+  refusal?: RegExp;
+  /** Done to the world just before the phase runs (a drill's sabotage). */
+  before?: (lab: Lab) => Promise<void>;
 }
 
-function phases(environment: string): Phase[] {
+/**
+ * Which schema path Phase 2 takes: `copy` where a pg_dump at least as new as v1's server is on PATH, else
+ * `existing`, with the application's migrations standing in (the rehearsal makes v2's schema itself).
+ */
+function schemaMode(v1: PostgresServer): { schema: 'copy' | 'existing'; note: string } {
+  let version: string;
+  try {
+    version = execFileSync('pg_dump', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return {
+      schema: 'existing',
+      note:
+        `pg_dump is not on PATH: Phase 2 takes the schema: existing path, the application's migrations ` +
+        `standing in. For schema: copy, install a PostgreSQL ${v1.major} client (Debian: postgresql-client-${v1.major}).`,
+    };
+  }
+  const major = Number(/(\d+)(?:\.\d+)?/.exec(version.replace(/^\D+/, ''))?.[1] ?? 0);
+  if (major < v1.major) {
+    return {
+      schema: 'existing',
+      note: `${version} is older than v1's PostgreSQL ${v1.major}: Phase 2 takes the schema: existing path, the application's migrations standing in.`,
+    };
+  }
+  return { schema: 'copy', note: `${version} found: Phase 2 copies v1's schema (schema: copy).` };
+}
+
+function phases(lab: Lab, environment: string, schema: 'copy' | 'existing'): Phase[] {
   // No ssl-mode: the action's default (`require`) applies, as in AWS; the sandbox's servers speak TLS.
   const common = { environment };
+  const v2 = lab.databases.v2;
   return [
     {
       title: 'Phase 1 — verify v2 (steps 1.2 and 1.3): v2 healthy and empty before data moves',
@@ -56,53 +122,92 @@ function phases(environment: string): Phase[] {
       expect: 'success',
     },
     {
-      title: 'Drill — verify v2 against a v2 whose secret does not open the database: must refuse',
-      action: 'actions/verify-v2',
-      inputs: { ...common, check: 'health' },
-      expect: 'failure',
-      scenario: 'wrong-password',
+      title: `Phase 2 — migrate data (steps 2.1 to 2.3): back up v1, copy PostgreSQL (schema: ${schema}) and DynamoDB`,
+      action: 'actions/migrate-data',
+      inputs: { ...common, schema },
+      expect: 'success',
+      ...(schema === 'existing' && !v2.external
+        ? { before: async () => applyPaymentsSchema(v2) } // the application's own migrations
+        : {}),
     },
+    {
+      title: 'Phase 2 — verify parity (step 2.4): v1 and v2 identical by content',
+      action: 'actions/verify-v2',
+      inputs: { ...common, check: 'parity' },
+      expect: 'success',
+    },
+    ...(v2.external
+      ? []
+      : [
+          {
+            title:
+              'Drill — a payment changed on v2 behind the toolkit’s back: parity must catch it and name it',
+            action: 'actions/verify-v2',
+            // More ranges for the big table, so that the differing one is small enough to list its keys.
+            inputs: { ...common, check: 'parity', 'parity-ranges': 'public.payments=8' },
+            expect: 'failure' as const,
+            refusal: /parity-table \(.*"public"\."payments"\).*1234/,
+            before: async () => {
+              await v2.session((c) =>
+                c.query(`UPDATE public.payments SET memo = memo || ' ' WHERE id = 1234`),
+              );
+            },
+          },
+        ]),
   ];
 }
 
 async function runPhase(lab: Lab, phase: Phase): Promise<boolean> {
   console.log(`\n▶ ${phase.title}`);
-  if (phase.scenario) await lab.load(phase.scenario);
+  await phase.before?.(lab);
   const run = await runAction({
     actionDir: phase.action,
     inputs: phase.inputs,
     env: lab.env(),
-    timeoutMs: 300_000,
+    timeoutMs: 900_000,
   });
   printReport(run);
-  for (const annotation of run.annotations.filter((a) => a.level === 'error')) {
-    console.log(`    ::error:: ${annotation.message}`);
-  }
+  if (phase.action.endsWith('migrate-data')) printMigration(run);
+  const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+  for (const message of errors) console.log(`    ::error:: ${message.slice(0, 600)}`);
   const succeeded = run.exitCode === 0;
-  const asExpected = succeeded === (phase.expect === 'success');
+  const refusedAsExpected = !phase.refusal || errors.some((e) => phase.refusal!.test(e));
+  const asExpected = succeeded === (phase.expect === 'success') && refusedAsExpected;
   const outcome = succeeded ? 'succeeded' : `failed (exit ${run.exitCode})`;
   console.log(
-    `  ${asExpected ? '✔' : '✘'} ${phase.action} ${outcome} in ${run.durationMs} ms — expected ${phase.expect}`,
+    `  ${asExpected ? '✔' : '✘'} ${phase.action} ${outcome} in ${(run.durationMs / 1000).toFixed(1)} s — expected ${phase.expect}`,
   );
   if (!asExpected) console.log(`\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
-  if (phase.scenario) await lab.load('guide-world');
   return asExpected;
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { environment: { type: 'string', default: 'dev' } } });
+  const { values } = parseArgs({
+    options: {
+      environment: { type: 'string', default: 'dev' },
+      'v1-database-url': { type: 'string' },
+      'v2-database-url': { type: 'string' },
+      small: { type: 'boolean', default: false },
+    },
+  });
   const environment = values.environment!;
   const started = Date.now();
+  const scenario = values.small ? 'payments-world' : 'payments-world-large';
   console.log(
-    `Rehearsal of the v1 → v2 migration for "${environment}": starting the AWS sandbox and PostgreSQL v1/v2…`,
+    `Rehearsal of the v1 → v2 migration for "${environment}": starting the AWS sandbox and PostgreSQL v1/v2, loading ${scenario}…`,
   );
-  const lab = await startLab({ environment });
+  const databaseUrls = {
+    ...(values['v1-database-url'] ? { v1: values['v1-database-url'] } : {}),
+    ...(values['v2-database-url'] ? { v2: values['v2-database-url'] } : {}),
+  };
+  const lab = await startLab({ environment, scenario, databaseUrls });
   let ok = true;
   try {
-    console.log(
-      `  sandbox ${lab.sandbox.url}; v1 database 127.0.0.1:${lab.databases.v1.port}; v2 database 127.0.0.1:${lab.databases.v2.port}`,
-    );
-    for (const phase of phases(environment)) {
+    const { v1, v2 } = lab.databases;
+    console.log(`  sandbox ${lab.sandbox.url}; v1 ${v1.redactedUrl()}; v2 ${v2.redactedUrl()}`);
+    const { schema, note } = schemaMode(v1);
+    console.log(`  ${note}`);
+    for (const phase of phases(lab, environment, schema)) {
       if (!(await runPhase(lab, phase))) {
         ok = false;
         break;
