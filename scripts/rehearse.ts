@@ -196,10 +196,11 @@ async function main(): Promise<number> {
   console.log(
     `Rehearsal of the v1 → v2 migration for "${environment}": starting the AWS sandbox and PostgreSQL v1/v2, loading ${scenario}…`,
   );
-  const databaseUrls = {
-    ...(values['v1-database-url'] ? { v1: values['v1-database-url'] } : {}),
-    ...(values['v2-database-url'] ? { v2: values['v2-database-url'] } : {}),
-  };
+  // From the environment too: a URL with a password on the command line is visible to every user of the
+  // machine in the process list.
+  const v1Url = values['v1-database-url'] ?? process.env['DBMIG_V1_DATABASE_URL'];
+  const v2Url = values['v2-database-url'] ?? process.env['DBMIG_V2_DATABASE_URL'];
+  const databaseUrls = { ...(v1Url ? { v1: v1Url } : {}), ...(v2Url ? { v2: v2Url } : {}) };
   const lab = await startLab({ environment, scenario, databaseUrls });
   let ok = true;
   try {

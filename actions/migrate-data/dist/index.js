@@ -90198,7 +90198,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7482);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3978);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5187);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('migrate-data', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .migrateDataAction */ .Q);
@@ -90208,7 +90208,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3978:
+/***/ 5187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -90225,6 +90225,87 @@ var client_rds_dist_cjs = __nccwpck_require__(7966);
 var client_secrets_manager_dist_cjs = __nccwpck_require__(5494);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var client_ssm_dist_cjs = __nccwpck_require__(4028);
+// EXTERNAL MODULE: ../../packages/shared/src/aws/call-context.ts
+var call_context = __nccwpck_require__(6397);
+;// CONCATENATED MODULE: ../../packages/shared/src/aws/version.ts
+/**
+ * The toolkit's name and version as AWS sees them in the user agent. A constant rather than a read of
+ * package.json: actions run from a single bundled file with no package.json beside it. A test keeps it
+ * equal to the root package.json version.
+ */
+const toolkitName = 'db-migration-toolkit';
+const toolkitVersion = '0.1.0';
+
+;// CONCATENATED MODULE: ../../packages/shared/src/aws/clients.ts
+
+
+/** Where each service's class comes from, for the message when an action did not pass it. */
+const clients_packages = {
+    rds: ['RDSClient', '@aws-sdk/client-rds'],
+    dynamodb: ['DynamoDBClient', '@aws-sdk/client-dynamodb'],
+    secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
+    ssm: ['SSMClient', '@aws-sdk/client-ssm'],
+    cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
+};
+/**
+ * One client per (service, region), created on first use and reused: clients hold connection pools and
+ * the adaptive rate limiter's state, both of which only help when shared across calls.
+ */
+class AwsClients {
+    options;
+    cache = new Map();
+    constructor(options) {
+        this.options = options;
+    }
+    rds(region) {
+        return this.client('rds', 'rds', region);
+    }
+    dynamodb(region) {
+        return this.client('dynamodb', 'dynamodb', region);
+    }
+    secretsManager(region) {
+        return this.client('secretsManager', 'secretsmanager', region);
+    }
+    ssm(region) {
+        return this.client('ssm', 'ssm', region);
+    }
+    cloudwatch(region) {
+        return this.client('cloudwatch', 'cloudwatch', region);
+    }
+    /** Close every client's sockets so that the process can exit promptly. */
+    destroy() {
+        for (const client of this.cache.values())
+            client.destroy();
+        this.cache.clear();
+    }
+    /** `iamPrefix` is the service as IAM names it, which error messages quote (`secretsmanager:GetSecretValue`). */
+    client(service, iamPrefix, region) {
+        const key = `${service}:${region}`;
+        const cached = this.cache.get(key);
+        if (cached)
+            return cached;
+        const Class = this.options.services[service];
+        if (!Class) {
+            const [className, packageName] = clients_packages[service];
+            throw new Error(`AwsClients was built without the ${className} class, but a ${service} client was asked for ` +
+                `(${region}). Import ${className} from '${packageName}' in the action and add ` +
+                `\`${service}: ${className}\` to the services passed to new AwsClients.`);
+        }
+        const client = new Class({
+            region,
+            maxAttempts: this.options.maxAttempts,
+            retryMode: this.options.retryMode,
+            customUserAgent: [
+                [toolkitName, toolkitVersion],
+                ...(this.options.userAgent ? [[this.options.userAgent]] : []),
+            ],
+        });
+        (0,call_context/* annotateCallErrors */.mL)(client.middlewareStack, iamPrefix, region);
+        this.cache.set(key, client);
+        return client;
+    }
+}
+
 // EXTERNAL MODULE: ../../packages/shared/src/errors/input-error.ts
 var input_error = __nccwpck_require__(4106);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -90769,85 +90850,27 @@ function readRetryMode(file) {
     return mode;
 }
 
-// EXTERNAL MODULE: ../../packages/shared/src/aws/call-context.ts
-var call_context = __nccwpck_require__(6397);
-;// CONCATENATED MODULE: ../../packages/shared/src/aws/version.ts
+;// CONCATENATED MODULE: ../../packages/shared/src/action/setup.ts
+
+
 /**
- * The toolkit's name and version as AWS sees them in the user agent. A constant rather than a read of
- * package.json: actions run from a single bundled file with no package.json beside it. A test keeps it
- * equal to the root package.json version.
+ * What every action does first: the environment's configuration (the config file read, every name
+ * checked) and one set of AWS clients for the services the action hands over. The caller destroys the
+ * clients when done.
  */
-const toolkitName = 'db-migration-toolkit';
-const toolkitVersion = '0.1.0';
-
-;// CONCATENATED MODULE: ../../packages/shared/src/aws/clients.ts
-
-
-/** Where each service's class comes from, for the message when an action did not pass it. */
-const clients_packages = {
-    rds: ['RDSClient', '@aws-sdk/client-rds'],
-    dynamodb: ['DynamoDBClient', '@aws-sdk/client-dynamodb'],
-    secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
-    ssm: ['SSMClient', '@aws-sdk/client-ssm'],
-    cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
-};
-/**
- * One client per (service, region), created on first use and reused: clients hold connection pools and
- * the adaptive rate limiter's state, both of which only help when shared across calls.
- */
-class AwsClients {
-    options;
-    cache = new Map();
-    constructor(options) {
-        this.options = options;
-    }
-    rds(region) {
-        return this.client('rds', 'rds', region);
-    }
-    dynamodb(region) {
-        return this.client('dynamodb', 'dynamodb', region);
-    }
-    secretsManager(region) {
-        return this.client('secretsManager', 'secretsmanager', region);
-    }
-    ssm(region) {
-        return this.client('ssm', 'ssm', region);
-    }
-    cloudwatch(region) {
-        return this.client('cloudwatch', 'cloudwatch', region);
-    }
-    /** Close every client's sockets so that the process can exit promptly. */
-    destroy() {
-        for (const client of this.cache.values())
-            client.destroy();
-        this.cache.clear();
-    }
-    /** `iamPrefix` is the service as IAM names it, which error messages quote (`secretsmanager:GetSecretValue`). */
-    client(service, iamPrefix, region) {
-        const key = `${service}:${region}`;
-        const cached = this.cache.get(key);
-        if (cached)
-            return cached;
-        const Class = this.options.services[service];
-        if (!Class) {
-            const [className, packageName] = clients_packages[service];
-            throw new Error(`AwsClients was built without the ${className} class, but a ${service} client was asked for ` +
-                `(${region}). Import ${className} from '${packageName}' in the action and add ` +
-                `\`${service}: ${className}\` to the services passed to new AwsClients.`);
-        }
-        const client = new Class({
-            region,
-            maxAttempts: this.options.maxAttempts,
-            retryMode: this.options.retryMode,
-            customUserAgent: [
-                [toolkitName, toolkitVersion],
-                ...(this.options.userAgent ? [[this.options.userAgent]] : []),
-            ],
-        });
-        (0,call_context/* annotateCallErrors */.mL)(client.middlewareStack, iamPrefix, region);
-        this.cache.set(key, client);
-        return client;
-    }
+async function setUpAction(io, inputs, services) {
+    const config = await loadConfig({
+        environment: inputs.environment,
+        ...(inputs.config ? { configFile: inputs.config } : {}),
+        ...(inputs.maxAttempts !== undefined ? { maxAttempts: inputs.maxAttempts } : {}),
+    });
+    const clients = new AwsClients({
+        maxAttempts: config.aws.maxAttempts,
+        retryMode: config.aws.retryMode,
+        userAgent: io.action,
+        services,
+    });
+    return { config, clients };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -94396,17 +94419,7 @@ const services = {
 /** Phase 2 (steps 2.1 to 2.3): back up v1, then copy its PostgreSQL and DynamoDB data into v2. */
 async function migrateDataAction(io) {
     const inputs = readInputs(io);
-    const config = await loadConfig({
-        environment: inputs.environment,
-        ...(inputs.config ? { configFile: inputs.config } : {}),
-        ...(inputs.maxAttempts !== undefined ? { maxAttempts: inputs.maxAttempts } : {}),
-    });
-    const clients = new AwsClients({
-        maxAttempts: config.aws.maxAttempts,
-        retryMode: config.aws.retryMode,
-        userAgent: io.action,
-        services,
-    });
+    const { config, clients } = await setUpAction(io, inputs, services);
     try {
         const result = await migrateData({
             config,

@@ -2,14 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import {
-  AwsClients,
-  loadConfig,
-  migrateData,
-  resultTables,
-  writeMigrateSummary,
-  type ActionIO,
-} from '@dbmig/shared';
+import { setUpAction, migrateData, resultTables, writeMigrateSummary, type ActionIO } from '@dbmig/shared';
 import { Outputs, readInputs } from './inputs.js';
 
 /**
@@ -27,17 +20,7 @@ const services = {
 /** Phase 2 (steps 2.1 to 2.3): back up v1, then copy its PostgreSQL and DynamoDB data into v2. */
 export async function migrateDataAction(io: ActionIO): Promise<void> {
   const inputs = readInputs(io);
-  const config = await loadConfig({
-    environment: inputs.environment,
-    ...(inputs.config ? { configFile: inputs.config } : {}),
-    ...(inputs.maxAttempts !== undefined ? { maxAttempts: inputs.maxAttempts } : {}),
-  });
-  const clients = new AwsClients({
-    maxAttempts: config.aws.maxAttempts,
-    retryMode: config.aws.retryMode,
-    userAgent: io.action,
-    services,
-  });
+  const { config, clients } = await setUpAction(io, inputs, services);
   try {
     const result = await migrateData({
       config,

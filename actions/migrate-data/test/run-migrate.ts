@@ -8,6 +8,8 @@ import {
 } from '@dbmig/sandbox';
 import { compareTables } from '@dbmig/shared';
 
+export { errorsOf, everythingPrinted } from '@dbmig/sandbox';
+
 /** Runs migrate-data's bundled dist/ as the runner does, against the lab's sandbox. */
 export function runMigrate(
   lab: Lab,
@@ -21,19 +23,6 @@ export function runMigrate(
     timeoutMs: 180_000,
     ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
-}
-
-export function errorsOf(run: ActionRun): string[] {
-  return run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-}
-
-/** Every place a value could leak to, except the `::add-mask::` lines that register it. */
-export function everythingPrinted(run: ActionRun): string {
-  const stdout = run.stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
-  return [stdout, run.stderr, JSON.stringify(run.outputs), run.summary, JSON.stringify(run.env)].join('\n');
 }
 
 /** A digest of every table's rows, as text, in a fixed order: what a test compares between v1 and v2. */

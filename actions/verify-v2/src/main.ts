@@ -3,8 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
-  AwsClients,
-  loadConfig,
+  setUpAction,
   verifyHealth,
   verifyParity,
   Report,
@@ -49,17 +48,7 @@ const VERDICTS: Record<VerifyInputs['check'], (environment: string) => string> =
  */
 export async function verifyV2(io: ActionIO): Promise<void> {
   const inputs = readInputs(io);
-  const config = await loadConfig({
-    environment: inputs.environment,
-    ...(inputs.config ? { configFile: inputs.config } : {}),
-    ...(inputs.maxAttempts !== undefined ? { maxAttempts: inputs.maxAttempts } : {}),
-  });
-  const clients = new AwsClients({
-    maxAttempts: config.aws.maxAttempts,
-    retryMode: config.aws.retryMode,
-    userAgent: io.action,
-    services,
-  });
+  const { config, clients } = await setUpAction(io, inputs, services);
   try {
     const report = new Report(TITLES[inputs.check](config.environment));
     const mask = (value: string) => void io.secret(value);

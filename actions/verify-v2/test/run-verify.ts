@@ -1,5 +1,7 @@
 import { runAction, type ActionRun, type Lab } from '@dbmig/sandbox';
 
+export { errorsOf, everythingPrinted } from '@dbmig/sandbox';
+
 /**
  * Inputs every run gets unless a test says otherwise. No `ssl-mode`: the action's default (`require`)
  * applies, as in a workflow, and the sandbox's databases speak TLS.
@@ -34,17 +36,4 @@ export function reportOf(run: ActionRun): { healthy: boolean; checks: ReportChec
 
 export function statusOf(run: ActionRun, id: string): string | undefined {
   return reportOf(run).checks.find((c) => c.id === id)?.status;
-}
-
-export function errorsOf(run: ActionRun): string[] {
-  return run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-}
-
-/** Every place a value could leak to, except the `::add-mask::` lines that register it. */
-export function everythingPrinted(run: ActionRun): string {
-  const stdout = run.stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
-  return [stdout, run.stderr, JSON.stringify(run.outputs), run.summary, JSON.stringify(run.env)].join('\n');
 }

@@ -28,6 +28,8 @@ export {
 } from './scenarios/index.js';
 export {
   runAction,
+  errorsOf,
+  everythingPrinted,
   resolveNode,
   ActionTimeoutError,
   type ActionRun,
@@ -38,6 +40,7 @@ export {
 export {
   startPostgres,
   attachPostgres,
+  endpointOf,
   parseDatabaseUrl,
   redactUrl,
   createCertificateAuthority,
@@ -53,3 +56,5 @@ export {
   type StartPostgresOptions,
   type TlsStartOptions,
 } from './postgres/index.js';
+// For tests of code that calls AWS: SDK clients pointed at a running sandbox, one attempt per call by default.
+export { sandboxClient } from './test-support.js';

@@ -15,3 +15,4 @@ export {
 export { parseKeyValueFile } from './file-commands.js';
 export { parseWorkflowCommands, type WorkflowCommandLog } from './workflow-commands.js';
 export { repositoryRoot, resolveNode } from './node-binary.js';
+export { errorsOf, everythingPrinted } from './inspect.js';

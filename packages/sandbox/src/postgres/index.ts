@@ -16,3 +16,4 @@ export { freePort, isPortOpen } from './free-port.js';
 export { POSTGRES_MAJORS, type PostgresMajor } from './embedded.js';
 export { parseDatabaseUrl, redactUrl, type DatabaseUrl } from './database-url.js';
 export { attachPostgres, type AttachPostgresOptions } from './external.js';
+export { endpointOf } from './endpoint.js';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
-import type { DbCluster, Sandbox } from '@dbmig/sandbox';
+import { sandboxClient, type DbCluster, type Sandbox } from '@dbmig/sandbox';
 
 /*
  * Test helpers for the resource modules' tests: real SDK clients that reach a running sandbox the way an
@@ -8,22 +8,12 @@ import type { DbCluster, Sandbox } from '@dbmig/sandbox';
  * into its world. One attempt per call: the tests decide where a retry may happen.
  */
 
-function clientConfig(sandbox: Sandbox, region: string) {
-  const env = sandbox.env(region);
-  return {
-    region,
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
-    maxAttempts: 1,
-  };
-}
-
 export function sandboxRds(sandbox: Sandbox, region: string): RDSClient {
-  return new RDSClient(clientConfig(sandbox, region));
+  return sandboxClient(RDSClient, sandbox, region);
 }
 
 export function sandboxDynamoDb(sandbox: Sandbox, region: string): DynamoDBClient {
-  return new DynamoDBClient(clientConfig(sandbox, region));
+  return sandboxClient(DynamoDBClient, sandbox, region);
 }
 
 /** An available Aurora cluster in `region` (what `pulumi up` made for v1). */

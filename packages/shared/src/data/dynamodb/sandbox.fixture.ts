@@ -6,7 +6,7 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { Sandbox } from '@dbmig/sandbox';
+import { sandboxClient, type Sandbox } from '@dbmig/sandbox';
 import type { AttributeMap } from './attribute-json.js';
 
 /*
@@ -14,27 +14,17 @@ import type { AttributeMap } from './attribute-json.js';
  * way an action's do, tables in its dynalite, and items of every attribute type.
  */
 
-function clientConfig(sandbox: Sandbox, region: string) {
-  const env = sandbox.env(region);
-  return {
-    region,
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
-    maxAttempts: 1,
-  };
-}
-
 /** One attempt per call unless `options` say otherwise: a test decides where retries may happen. */
 export function sandboxDynamoDb(
   sandbox: Sandbox,
   region: string,
   options: Partial<DynamoDBClientConfig> = {},
 ): DynamoDBClient {
-  return new DynamoDBClient({ ...clientConfig(sandbox, region), ...options });
+  return sandboxClient(DynamoDBClient, sandbox, region, options);
 }
 
 export function sandboxSsm(sandbox: Sandbox, region: string): SSMClient {
-  return new SSMClient(clientConfig(sandbox, region));
+  return sandboxClient(SSMClient, sandbox, region);
 }
 
 /** A session table as the guide's: string hash key `pk`, or `pk` + numeric range key `sk`. */

@@ -1,4 +1,4 @@
-import { startPostgres, type PostgresServer } from '@dbmig/sandbox';
+import { endpointOf, startPostgres, type PostgresServer } from '@dbmig/sandbox';
 import type pg from 'pg';
 import { listSequences, listTables } from './catalog.js';
 import {
@@ -19,15 +19,7 @@ beforeAll(async () => {
     name: 'catalog',
     settings: { TimeZone: 'Asia/Tokyo', DateStyle: 'SQL, DMY', IntervalStyle: 'sql_standard' },
   });
-  endpoint = {
-    side: 'v1',
-    host: server.host,
-    port: server.port,
-    database: server.database,
-    user: server.user,
-    password: server.password,
-    sslMode: 'disable',
-  };
+  endpoint = endpointOf(server, 'v1');
   await server.session((c) =>
     c.query(`
       CREATE SCHEMA billing;

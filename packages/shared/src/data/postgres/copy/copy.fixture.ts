@@ -1,5 +1,4 @@
 // Shared by the copy's tests: a payments-like schema, its rows, and what the tests compare on both sides.
-import type { PostgresServer } from '@dbmig/sandbox';
 import type pg from 'pg';
 import { listSequences, listTables, SYSTEM_SCHEMA_FILTER } from '../catalog.js';
 import { qualifiedName, withPostgres, type PostgresEndpoint } from '../connection.js';
@@ -73,17 +72,7 @@ export const ROWS_SQL = `
   SELECT nextval('public.invoice_numbers') FROM generate_series(1, 3);
 `;
 
-export function endpointOf(server: PostgresServer, side: 'v1' | 'v2'): PostgresEndpoint {
-  return {
-    side,
-    host: server.host,
-    port: server.port,
-    database: server.database,
-    user: server.user,
-    password: server.password,
-    sslMode: 'disable',
-  };
-}
+export { endpointOf } from '@dbmig/sandbox';
 
 /**
  * Per table: its row count and the md5 of its rows' text renderings in a fixed order (duplicates kept),

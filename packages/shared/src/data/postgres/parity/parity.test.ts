@@ -1,5 +1,4 @@
-import { startPostgres, type PostgresServer } from '@dbmig/sandbox';
-import type { PostgresEndpoint } from '../connection.js';
+import { endpointOf, startPostgres, type PostgresServer } from '@dbmig/sandbox';
 import { comparePostgres } from './compare.js';
 import { openSnapshotSessions } from './snapshot-sessions.js';
 import type { ParityOptions, TableParity } from './types.js';
@@ -30,20 +29,8 @@ const FIXTURE = `
   ANALYZE;
 `;
 
-function endpoint(server: PostgresServer, side: 'v1' | 'v2'): PostgresEndpoint {
-  return {
-    side,
-    host: server.host,
-    port: server.port,
-    database: server.database,
-    user: server.user,
-    password: server.password,
-    sslMode: 'disable',
-  };
-}
-
 function compare(options: Partial<ParityOptions> = {}) {
-  return comparePostgres(endpoint(v1, 'v1'), endpoint(v2, 'v2'), {
+  return comparePostgres(endpointOf(v1, 'v1'), endpointOf(v2, 'v2'), {
     ranges: 4,
     maxDifferencesListed: 20,
     jobs: 2,
@@ -415,8 +402,8 @@ describe('comparePostgres refuses what it cannot compare', () => {
   });
 
   it('fails a refused connection without the password, leaving no session open on the other side', async () => {
-    const wrong = { ...endpoint(v2, 'v2'), password: 'not-the-password-0123456789' };
-    const error = (await comparePostgres(endpoint(v1, 'v1'), wrong, {
+    const wrong = { ...endpointOf(v2, 'v2'), password: 'not-the-password-0123456789' };
+    const error = (await comparePostgres(endpointOf(v1, 'v1'), wrong, {
       maxDifferencesListed: 5,
       jobs: 3,
     }).catch((e: unknown) => e)) as Error;
@@ -428,7 +415,7 @@ describe('comparePostgres refuses what it cannot compare', () => {
 
 describe('openSnapshotSessions', () => {
   it('gives every session of a side the same snapshot, blind to later writes', async () => {
-    const side = await openSnapshotSessions(endpoint(v2, 'v2'), 3);
+    const side = await openSnapshotSessions(endpointOf(v2, 'v2'), 3);
     try {
       await onV2(
         "DELETE FROM public.audit_log; INSERT INTO public.accounts (name, opened_at) VALUES ('late', now())",
