@@ -57,6 +57,23 @@ describe('migrate-data, interrupted and watched', () => {
     expect(parameters.has(checkpointParameter('dev'))).toBe(false);
   });
 
+  it('with 20 % of BatchWriteItem calls left partly unprocessed and some throttled, loses nothing', async () => {
+    await lab.load('payments-world');
+    lab.sandbox.faults.set([
+      { operation: 'dynamodb:BatchWriteItem', unprocessedRate: 0.2, throttleRate: 0.1 },
+    ]);
+    const before = { ...lab.sandbox.faults.injected, unprocessed: lab.sandbox.faults.unprocessedInjected };
+    const run = await runMigrate(lab, { steps: 'dynamodb' });
+    const after = { ...lab.sandbox.faults.injected, unprocessed: lab.sandbox.faults.unprocessedInjected };
+    lab.sandbox.faults.clear();
+    expect(errorsOf(run)).toEqual([]);
+    // The pressure was real: both kinds of fault were injected during the copy.
+    expect(after.unprocessed).toBeGreaterThan(before.unprocessed);
+    expect(after.throttle).toBeGreaterThan(before.throttle);
+    expect(run.outputs['items']).toBe('2000');
+    expect(await tablesEqual(lab)).toBe(true);
+  });
+
   it('no password appears in any process argument list or environment while the copy runs', async () => {
     await lab.load('payments-world');
     const secrets = [lab.databases.v1.password, lab.databases.v2.password];
