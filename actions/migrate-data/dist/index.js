@@ -90198,7 +90198,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7482);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5187);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4023);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('migrate-data', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .migrateDataAction */ .Q);
@@ -90208,7 +90208,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5187:
+/***/ 4023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -93219,8 +93219,8 @@ async function plan_planPostgresCopy(source, target, options) {
             });
         }
         const steps = options.schema === 'copy'
-            ? ['snapshot', 'pre-data', 'data', 'post-data', 'sequences']
-            : ['snapshot', 'data', 'sequences'];
+            ? ['snapshot', 'pre-data', 'data', 'post-data', 'sequences', 'analyze']
+            : ['snapshot', 'data', 'sequences', 'analyze'];
         return new PostgresCopyPlan(options.schema, jobs, tables, one.sequences, steps, one.version.text, two.version.text, targetNonEmpty, warnings, pgDump, {
             source,
             target,
@@ -93231,6 +93231,51 @@ async function plan_planPostgresCopy(source, target, options) {
             ...(options.sslRootCert !== undefined ? { sslRootCert: options.sslRootCert } : {}),
         });
     }, 'copy plan'), 'copy plan');
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pool.ts
+/**
+ * Runs `work` over `items` with at most `jobs` at a time, taking items in the order given. Each runner gets
+ * its index, so a caller can keep one session per runner. After a failure no new item starts; the first
+ * error is thrown once the items already running have ended, so that no session is abandoned mid-statement.
+ */
+async function runPool(items, jobs, work) {
+    let next = 0;
+    let failure;
+    const runner = async (index) => {
+        while (failure === undefined && next < items.length) {
+            const item = items[next++];
+            try {
+                await work(item, index);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    const count = Math.max(1, Math.min(jobs, items.length));
+    await Promise.all(Array.from({ length: count }, (_, i) => runner(i)));
+    if (failure)
+        throw failure.error;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/analyze.ts
+
+
+/**
+ * The last step: ANALYZE every table loaded on v2, `jobs` at a time. A freshly loaded table has no planner
+ * statistics until autovacuum gets to it, and the first queries the applications send after the cutover
+ * would be planned blind; pg_restore leaves this undone, pgcopydb does it too.
+ */
+async function analyzeTables(target, tables, jobs, log) {
+    const started = Date.now();
+    // Partitioned parents too: their own statistics (across partitions) plan the queries that name them.
+    const names = [
+        ...tables.map((table) => qualifiedName(table)),
+        ...new Set(tables.flatMap((table) => (table.partitionOf ? [table.partitionOf] : []))),
+    ];
+    await runPool(names, jobs, (name) => withPostgres(target, async (client) => void (await client.query(`ANALYZE ${name}`)), 'copy analyze'));
+    log(`analyze: statistics gathered for ${names.length} tables on v2 in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -93433,32 +93478,6 @@ async function copyRange(item, v1, v2, progress) {
     }
     // The table's totals once its last range is in.
     return progress.rangeFinished(name, counter);
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pool.ts
-/**
- * Runs `work` over `items` with at most `jobs` at a time, taking items in the order given. Each runner gets
- * its index, so a caller can keep one session per runner. After a failure no new item starts; the first
- * error is thrown once the items already running have ended, so that no session is abandoned mid-statement.
- */
-async function runPool(items, jobs, work) {
-    let next = 0;
-    let failure;
-    const runner = async (index) => {
-        while (failure === undefined && next < items.length) {
-            const item = items[next++];
-            try {
-                await work(item, index);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    const count = Math.max(1, Math.min(jobs, items.length));
-    await Promise.all(Array.from({ length: count }, (_, i) => runner(i)));
-    if (failure)
-        throw failure.error;
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/data-step.ts
@@ -93906,6 +93925,7 @@ async function syncSequences(source, target) {
 
 
 
+
 const run_nameOf = (t) => `${t.schema}.${t.name}`;
 const signature = (t) => `${run_nameOf(t)}(${t.columns.map((c) => `${c.name} ${c.type}${c.generated ? ' generated' : ''}`).join(', ')})`;
 /**
@@ -93955,8 +93975,8 @@ async function checkTargetReady(context, plan) {
     }, 'copy check');
 }
 /**
- * Carries out a plan: snapshot, pre-data, data, post-data, sequences (the steps of a schema copy; schema
- * existing has only snapshot, data and sequences). Logs each step; throws {@link PostgresCopyError} naming the
+ * Carries out a plan: snapshot, pre-data, data, post-data, sequences, analyze (the steps of a schema copy;
+ * schema existing has only snapshot, data, sequences and analyze). Logs each step; throws {@link PostgresCopyError} naming the
  * step and object on a failure. Safe to re-run with allow-non-empty-target: objects already on v2 are kept,
  * every table is emptied before it is loaded, sequences are set, not advanced.
  */
@@ -94005,6 +94025,7 @@ async function runPostgresCopy(plan) {
         : { applied: 0, skipped: 0 };
     const sequences = await syncSequences(source, target);
     log(`sequences: ${sequences.length} set on v2 to v1's values`);
+    await analyzeTables(target, plan.tables.map((t) => t.table), plan.jobs, log);
     const seconds = (Date.now() - started) / 1000;
     log(`PostgreSQL copy done: ${tables.length} tables in ${seconds.toFixed(1)} s`);
     return { tables, preData, postData, sequences, seconds };

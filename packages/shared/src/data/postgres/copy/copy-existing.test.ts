@@ -100,7 +100,7 @@ describe('PostgreSQL copy, schema: existing', () => {
       log: (line) => lines.push(line),
     });
     expect(plan.pgDump).toBeUndefined();
-    expect(plan.steps).toEqual(['snapshot', 'data', 'sequences']);
+    expect(plan.steps).toEqual(['snapshot', 'data', 'sequences', 'analyze']);
     const byName = new Map(plan.tables.map((t) => [t.table.name, t]));
     expect(byName.get('customers')!.level).toBe(0);
     expect(byName.get('payments')!.level).toBe(1);

@@ -168,7 +168,7 @@ describe('PostgreSQL copy, schema: copy', () => {
     expect(payments.ranges).toHaveLength(4);
     expect(plan.tables.find((t) => t.table.name === 'refunds')!.format).toBe('text');
     expect(payments.format).toBe('binary');
-    expect(plan.steps).toEqual(['snapshot', 'pre-data', 'data', 'post-data', 'sequences']);
+    expect(plan.steps).toEqual(['snapshot', 'pre-data', 'data', 'post-data', 'sequences', 'analyze']);
     expect(lines[0]).toMatch(
       /^PostgreSQL copy from v1 127\.0\.0\.1:\d+\/paymentsdb \(PostgreSQL 15\.\d+\) to v2/,
     );
@@ -195,6 +195,23 @@ describe('PostgreSQL copy, schema: copy', () => {
         c.query(`INSERT INTO billing.payments (id, customer_id, amount) VALUES (999999, 999999, 1)`),
       ),
     ).rejects.toMatchObject({ code: '23503' });
+
+    // Every table loaded has planner statistics on v2: the first queries after the cutover are not planned blind.
+    const analyzed = await v2.admin((c) =>
+      c.query<{ n: string; names: string | null }>(
+        `SELECT count(*) AS n, string_agg(s.schemaname || '.' || s.relname, ', ') AS names
+           FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+          WHERE c.relkind = 'r' AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL`,
+      ),
+    );
+    expect(analyzed.rows[0]!.names).toBeNull();
+    // The partitioned parent too (statistics across its partitions, in pg_statistic with stainherit).
+    const parent = await v2.admin((c) =>
+      c.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_statistic WHERE starelid = 'public.events'::regclass AND stainherit`,
+      ),
+    );
+    expect(Number(parent.rows[0]!.n)).toBeGreaterThan(0);
 
     // Sequences follow v1's: the next value on v2 is past every value v1 handed out.
     expect(await sequenceStates(target)).toEqual(await sequenceStates(source));

@@ -236,8 +236,8 @@ export async function planPostgresCopy(
           }
           const steps: CopyStep[] =
             options.schema === 'copy'
-              ? ['snapshot', 'pre-data', 'data', 'post-data', 'sequences']
-              : ['snapshot', 'data', 'sequences'];
+              ? ['snapshot', 'pre-data', 'data', 'post-data', 'sequences', 'analyze']
+              : ['snapshot', 'data', 'sequences', 'analyze'];
           return new PostgresCopyPlan(
             options.schema,
             jobs,

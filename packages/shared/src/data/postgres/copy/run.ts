@@ -1,5 +1,6 @@
 import { listTables, type TableInfo } from '../catalog.js';
 import { connectPostgres, describeEndpoint, withPostgres, type PostgresEndpoint } from '../connection.js';
+import { analyzeTables } from './analyze.js';
 import { loadData } from './data-step.js';
 import { parseDumpScript, type DumpScript } from './dump-script.js';
 import { runPgDump } from './pg-dump-run.js';
@@ -82,8 +83,8 @@ async function checkTargetReady(context: PlanContext, plan: PostgresCopyPlan): P
 }
 
 /**
- * Carries out a plan: snapshot, pre-data, data, post-data, sequences (the steps of a schema copy; schema
- * existing has only snapshot, data and sequences). Logs each step; throws {@link PostgresCopyError} naming the
+ * Carries out a plan: snapshot, pre-data, data, post-data, sequences, analyze (the steps of a schema copy;
+ * schema existing has only snapshot, data, sequences and analyze). Logs each step; throws {@link PostgresCopyError} naming the
  * step and object on a failure. Safe to re-run with allow-non-empty-target: objects already on v2 are kept,
  * every table is emptied before it is loaded, sequences are set, not advanced.
  */
@@ -135,6 +136,12 @@ export async function runPostgresCopy(plan: PostgresCopyPlan): Promise<PostgresC
     : { applied: 0, skipped: 0 };
   const sequences = await syncSequences(source, target);
   log(`sequences: ${sequences.length} set on v2 to v1's values`);
+  await analyzeTables(
+    target,
+    plan.tables.map((t) => t.table),
+    plan.jobs,
+    log,
+  );
   const seconds = (Date.now() - started) / 1000;
   log(`PostgreSQL copy done: ${tables.length} tables in ${seconds.toFixed(1)} s`);
   return { tables, preData, postData, sequences, seconds };

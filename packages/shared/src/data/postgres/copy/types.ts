@@ -61,7 +61,7 @@ export interface PgDumpBinary {
   major: number;
 }
 
-export type CopyStep = 'snapshot' | 'pre-data' | 'data' | 'post-data' | 'sequences';
+export type CopyStep = 'snapshot' | 'pre-data' | 'data' | 'post-data' | 'sequences' | 'analyze';
 
 export interface TableCopyResult {
   /** `schema.name`, unquoted, as reports show it. */
