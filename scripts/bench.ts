@@ -10,6 +10,9 @@
  *   - the same AWS and database calls made in-process with warm clients (the sandbox's and the
  *     database's own response time, with the action's concurrency);
  *   - the action's own overhead = the dist/ run minus those round trips. Target: under 300 ms.
+ * The data phase (scripts/bench/): the DynamoDB copy against a naive loop and the server's ceiling, the
+ * PostgreSQL copy against pg_dump | pg_restore and pgcopydb, and the parity against count(*), a bare read
+ * and the usual ordered digest.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AwsClients, buildConfig, verifyHealth } from '@dbmig/shared';
 import { resolveNode, runAction, startLab, type Lab } from '@dbmig/sandbox';
+import { dataBenches } from './bench/data-benches.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const OVERHEAD_TARGET_MS = 300;
@@ -181,21 +185,42 @@ async function benchVerifyOverhead(lab: Lab, actionMs: number[], floor: number):
   return overhead < OVERHEAD_TARGET_MS;
 }
 
-async function main(): Promise<number> {
-  console.log('Starting the sandbox and PostgreSQL v1/v2 for the benchmarks…');
-  const lab = await startLab();
-  try {
-    const coldStart = await benchColdStart(lab);
-    const overheadOk = coldStart.verifyMs
-      ? await benchVerifyOverhead(lab, coldStart.verifyMs, coldStart.floor)
-      : true;
-    return coldStart.ok && overheadOk ? 0 : 1;
-  } finally {
-    await lab.stop();
+/**
+ * `npm run bench` runs every benchmark; `npm run bench -- cold-start parity` runs the ones named
+ * (cold-start, dynamodb, postgres, parity). Each prints its figures; the exit code says whether every
+ * target was met.
+ */
+async function main(names: string[]): Promise<number> {
+  const known = ['cold-start', ...Object.keys(dataBenches)];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    console.error(`Unknown benchmark ${unknown.join(', ')}: choose from ${known.join(', ')}`);
+    return 2;
   }
+  const chosen = names.length > 0 ? names : known;
+  let ok = true;
+  if (chosen.includes('cold-start')) {
+    console.log('Starting the sandbox and PostgreSQL v1/v2 for the cold-start benchmark…');
+    const lab = await startLab();
+    try {
+      const coldStart = await benchColdStart(lab);
+      const overheadOk = coldStart.verifyMs
+        ? await benchVerifyOverhead(lab, coldStart.verifyMs, coldStart.floor)
+        : true;
+      ok = coldStart.ok && overheadOk;
+    } finally {
+      await lab.stop();
+    }
+  }
+  // One at a time, each with the machine to itself: they measure throughput.
+  for (const name of Object.keys(dataBenches).filter((n) => chosen.includes(n))) {
+    console.log('');
+    ok = (await dataBenches[name]!()) && ok;
+  }
+  return ok ? 0 : 1;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error('Benchmark could not run:', error);

@@ -1,0 +1,6 @@
+/** The data-phase benchmarks by name, each starting and stopping the servers it needs. */
+export const dataBenches: Record<string, () => Promise<boolean>> = {
+  dynamodb: async () => (await import('./dynamodb-copy.js')).benchDynamoDbCopy(),
+  postgres: async () => (await import('./postgres-copy.js')).benchPostgresCopy(),
+  parity: async () => (await import('./parity.js')).benchParity(),
+};
