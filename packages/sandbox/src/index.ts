@@ -58,3 +58,10 @@ export {
 } from './postgres/index.js';
 // For tests of code that calls AWS: SDK clients pointed at a running sandbox, one attempt per call by default.
 export { sandboxClient } from './test-support.js';
+// A minimal GitHub REST API (the run approvals endpoint) for tests of what the toolkit asks GitHub.
+export {
+  GitHubApi,
+  type ApprovalInput,
+  type GitHubApiOptions,
+  type GitHubRequestRecord,
+} from './github/index.js';

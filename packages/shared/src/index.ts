@@ -9,3 +9,4 @@ export * from './data/index.js';
 export * from './verify/index.js';
 export * from './migrate/index.js';
 export * from './github/index.js';
+export * from './ledger/index.js';

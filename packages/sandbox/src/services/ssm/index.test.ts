@@ -357,9 +357,6 @@ describe('DeleteParameter and history', () => {
 });
 
 test('an operation the sandbox does not serve is UnknownOperationException, not an empty success', async () => {
-  const { GetParametersByPathCommand } = await import('@aws-sdk/client-ssm');
-  await expectError(
-    east1.send(new GetParametersByPathCommand({ Path: '/app' })),
-    'UnknownOperationException',
-  );
+  const { DescribeParametersCommand } = await import('@aws-sdk/client-ssm');
+  await expectError(east1.send(new DescribeParametersCommand({})), 'UnknownOperationException');
 });

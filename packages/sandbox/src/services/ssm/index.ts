@@ -1,5 +1,5 @@
 import type { JsonService } from '../../protocols/types.js';
-import { getParameter, getParameterHistory, getParameters } from './read.js';
+import { getParameter, getParameterHistory, getParameters, getParametersByPath } from './read.js';
 import { deleteParameter, deleteParameters, putParameter } from './write.js';
 
 /** SSM Parameter Store (JSON 1.1, `X-Amz-Target: AmazonSSM.<Op>`), state in `world.region(r).parameters`. */
@@ -11,6 +11,7 @@ export const ssmService: JsonService = {
     GetParameter: getParameter,
     GetParameters: getParameters,
     GetParameterHistory: getParameterHistory,
+    GetParametersByPath: getParametersByPath,
     PutParameter: putParameter,
     DeleteParameter: deleteParameter,
     DeleteParameters: deleteParameters,

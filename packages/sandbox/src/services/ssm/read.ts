@@ -1,6 +1,12 @@
 import type { JsonHandler, RequestContext } from '../../protocols/types.js';
 import type { Parameter } from '../../world/types.js';
-import { invalidNextToken, parameterNotFound, parameterVersionNotFound, validation } from './errors.js';
+import {
+  hierarchyTooDeep,
+  invalidNextToken,
+  parameterNotFound,
+  parameterVersionNotFound,
+  validation,
+} from './errors.js';
 import { versions } from './history.js';
 import {
   optionalBoolean,
@@ -14,6 +20,8 @@ import { apiParameter, historyEntry } from './view.js';
 
 const MAX_NAMES = 10;
 const MAX_HISTORY_PAGE = 50;
+const MAX_PATH_PAGE = 10;
+const MAX_PATH_LEVELS = 15;
 
 type Resolved =
   | { parameter: Parameter; selector: ParameterSelector }
@@ -85,6 +93,55 @@ export const getParameterHistory: JsonHandler = (ctx, input) => {
     ...(next ? { NextToken: next } : {}),
   };
 };
+
+/**
+ * GetParametersByPath: the parameters below `Path` (its direct children, or every descendant with
+ * `Recursive`), in pages of up to 10. A name is never in its own path: `/a/b` is listed under `/a`, not
+ * under `/a/b`. AWS documents no order; the sandbox answers in the order the parameters were created
+ * (the World's map order), so a caller that needs an order must sort. Names without a leading slash
+ * belong to no hierarchy and are never listed. ParameterFilters are not modelled.
+ */
+export const getParametersByPath: JsonHandler = (ctx, input) => {
+  const path = requiredString(input, 'Path');
+  const recursive = optionalBoolean(input, 'Recursive') ?? false;
+  const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false;
+  const pageSize = optionalInteger(input, 'MaxResults') ?? MAX_PATH_PAGE;
+  if (pageSize < 1 || pageSize > MAX_PATH_PAGE) {
+    throw validation(
+      `1 validation error detected: Value '${pageSize}' at 'maxResults' failed to satisfy constraint: ` +
+        `Member must have value ${pageSize < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_PATH_PAGE}`}`,
+    );
+  }
+  if (input['ParameterFilters'] !== undefined) {
+    throw validation('The sandbox does not model ParameterFilters of GetParametersByPath.');
+  }
+  const prefix = hierarchyPrefix(path);
+  const below = [...ctx.world.region(ctx.region).parameters.values()].filter((parameter) => {
+    if (!parameter.name.startsWith(prefix) || parameter.name.length === prefix.length) return false;
+    return recursive || !parameter.name.slice(prefix.length).includes('/');
+  });
+  const start = pageStart(optionalString(input, 'NextToken'), below.length);
+  const page = below.slice(start, start + pageSize);
+  const next = start + pageSize < below.length ? String(start + pageSize) : undefined;
+  return {
+    Parameters: page.map((parameter) => apiParameter(ctx, parameter, withDecryption)),
+    ...(next ? { NextToken: next } : {}),
+  };
+};
+
+/** `/a/b` and `/a/b/` both select what starts with `/a/b/`; a path must be fully qualified. */
+function hierarchyPrefix(path: string): string {
+  if (!path.startsWith('/') || !/^[a-zA-Z0-9_.\-/]+$/.test(path)) {
+    throw validation(
+      "The parameter doesn't meet the parameter name requirements. The parameter name must begin with a " +
+        'forward slash "/". It must use only letters, numbers, or the following symbols: . (period), - ' +
+        '(hyphen), _ (underscore). All sub-paths, if specified, must use the forward slash symbol "/".',
+    );
+  }
+  const prefix = path.endsWith('/') ? path : `${path}/`;
+  if (prefix.split('/').filter(Boolean).length > MAX_PATH_LEVELS) throw hierarchyTooDeep();
+  return prefix;
+}
 
 /** The sandbox's page tokens are offsets; anything else is a token SSM did not issue. */
 function pageStart(token: string | undefined, total: number): number {

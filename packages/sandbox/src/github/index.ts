@@ -1,0 +1,6 @@
+export {
+  GitHubApi,
+  type ApprovalInput,
+  type GitHubApiOptions,
+  type GitHubRequestRecord,
+} from './api-server.js';
