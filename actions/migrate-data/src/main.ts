@@ -2,7 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { setUpAction, migrateData, resultTables, writeMigrateSummary, type ActionIO } from '@dbmig/shared';
+import {
+  migrateData,
+  migrationEvents,
+  recordVerdicts,
+  resultTables,
+  setUpAction,
+  writeMigrateSummary,
+  type ActionIO,
+} from '@dbmig/shared';
 import { Outputs, readInputs } from './inputs.js';
 
 /**
@@ -22,19 +30,20 @@ export async function migrateDataAction(io: ActionIO): Promise<void> {
   const inputs = readInputs(io);
   const { config, clients } = await setUpAction(io, inputs, services);
   try {
+    const options = {
+      steps: inputs.steps,
+      jobs: inputs.jobs,
+      allowNonEmptyTarget: inputs.allowNonEmptyTarget,
+      schema: inputs.schema,
+      ...(inputs.pgDump ? { pgDump: inputs.pgDump } : {}),
+      ...(inputs.dynamodbRateLimit ? { dynamodbRateLimit: inputs.dynamodbRateLimit } : {}),
+      dryRun: inputs.dryRun,
+      sslMode: inputs.sslMode,
+    };
     const result = await migrateData({
       config,
       clients,
-      options: {
-        steps: inputs.steps,
-        jobs: inputs.jobs,
-        allowNonEmptyTarget: inputs.allowNonEmptyTarget,
-        schema: inputs.schema,
-        ...(inputs.pgDump ? { pgDump: inputs.pgDump } : {}),
-        ...(inputs.dynamodbRateLimit ? { dynamodbRateLimit: inputs.dynamodbRateLimit } : {}),
-        dryRun: inputs.dryRun,
-        sslMode: inputs.sslMode,
-      },
+      options,
       mask: (value) => void io.secret(value),
       log: (line) => io.info(line),
     });
@@ -45,6 +54,16 @@ export async function migrateDataAction(io: ActionIO): Promise<void> {
       io.info(`${table.title}:`);
       for (const row of table.rows) io.info(`  ${row.join('  ')}`);
     }
+    // What was made and moved, for the guards of the later phases.
+    await recordVerdicts(
+      {
+        ssm: clients.ssm(config.regions.primary),
+        environment: config.environment,
+        action: io.action,
+        log: io.info,
+      },
+      migrationEvents(result, options),
+    );
     await writeMigrateSummary(`Phase 2 — migrate data for ${config.environment}`, result, io.summary);
   } finally {
     clients.destroy();

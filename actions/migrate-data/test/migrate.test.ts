@@ -3,6 +3,7 @@ import { checkpointParameter } from '@dbmig/shared';
 import {
   errorsOf,
   everythingPrinted,
+  ledgerTypes,
   mutatingCalls,
   runMigrate,
   tableDigests,
@@ -69,6 +70,9 @@ describe('migrate-data on the payments world', () => {
       expect(run.masks).toContain(server.password);
     }
 
+    // The ledger holds what was made and moved, for the later phases' guards.
+    expect(await ledgerTypes(lab)).toEqual(['backup-made', 'data-copied']);
+
     // A second run refuses to copy over what is there, and says how to go on; nothing changes.
     const before = lab.sandbox.requests.length;
     const again = await runMigrate(lab, { steps: 'postgres,dynamodb' });
@@ -97,6 +101,7 @@ describe('migrate-data on the payments world', () => {
     expect(mutatingCalls(lab, before)).toEqual([]);
     expect(Object.keys(await tableDigests(lab.databases.v2))).toEqual([]);
     expect(run.summary).toContain('Dry run');
+    expect(await ledgerTypes(lab)).toEqual([]);
   });
 
   it('schema existing: copies into the schema the application made, without pg_dump', async () => {

@@ -1,12 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   runAction,
+  sandboxClient,
   type ActionRun,
   type Lab,
   type PostgresServer,
   type RunActionOptions,
 } from '@dbmig/sandbox';
-import { compareTables } from '@dbmig/shared';
+import { compareTables, Ledger } from '@dbmig/shared';
 
 export { errorsOf, everythingPrinted } from '@dbmig/sandbox';
 
@@ -75,4 +77,19 @@ export function mutatingCalls(lab: Lab, from: number): string[] {
     .slice(from)
     .map((r) => `${r.service}:${r.operation}`)
     .filter((op) => !/:(Describe|Get|List|Scan|Query)/.test(op));
+}
+
+/** The types of the events in the environment's ledger, in order, read through the toolkit's own Ledger. */
+export async function ledgerTypes(lab: Lab): Promise<string[]> {
+  const ssm = sandboxClient(SSMClient, lab.sandbox, lab.config.regions.primary);
+  try {
+    const view = await new Ledger({
+      ssm,
+      environment: lab.config.environment,
+      onSecret: () => undefined,
+    }).read();
+    return view.events.map((event) => event.type);
+  } finally {
+    ssm.destroy();
+  }
 }

@@ -2,14 +2,18 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   setUpAction,
   verifyHealth,
   verifyParity,
+  verificationEvents,
+  recordVerdicts,
   Report,
   VerdictError,
   writeReportSummary,
   type ActionIO,
+  type Check,
 } from '@dbmig/shared';
 import { Outputs, readInputs, type VerifyInputs } from './inputs.js';
 
@@ -22,6 +26,7 @@ const services = {
   cloudwatch: CloudWatchClient,
   dynamodb: DynamoDBClient,
   secretsManager: SecretsManagerClient,
+  ssm: SSMClient, // the ledger, where the verdict is recorded
 };
 
 /**
@@ -52,8 +57,10 @@ export async function verifyV2(io: ActionIO): Promise<void> {
   try {
     const report = new Report(TITLES[inputs.check](config.environment));
     const mask = (value: string) => void io.secret(value);
+    let health: Check[] | undefined;
+    let parity: Awaited<ReturnType<typeof verifyParity>> | undefined;
     if (inputs.check !== 'parity') {
-      const health = await verifyHealth({
+      const checked = await verifyHealth({
         config,
         clients,
         options: {
@@ -63,10 +70,11 @@ export async function verifyV2(io: ActionIO): Promise<void> {
         },
         mask,
       });
-      for (const check of health.checks) report.add(check);
+      health = checked.checks;
+      for (const check of health) report.add(check);
     }
     if (inputs.check !== 'health') {
-      const parity = await verifyParity({
+      parity = await verifyParity({
         config,
         clients,
         options: {
@@ -87,6 +95,16 @@ export async function verifyV2(io: ActionIO): Promise<void> {
     io.setOutput(Outputs.report, report.toJSON(verdict));
     await writeReportSummary(report, verdict, io.summary);
     io.info(report.toMarkdown(verdict));
+    // Pass or fail, the verdict goes into the ledger: the cutover's guards read it.
+    await recordVerdicts(
+      {
+        ssm: clients.ssm(config.regions.primary),
+        environment: config.environment,
+        action: io.action,
+        log: io.info,
+      },
+      verificationEvents(health, parity, inputs.failOnWarning),
+    );
     if (!healthy) {
       const failing = report
         .failing(verdict)

@@ -1,4 +1,5 @@
 import { startLab, type Lab } from '@dbmig/sandbox';
+import { ledgerTypes } from '../../migrate-data/test/run-migrate.js';
 import { errorsOf, reportOf, runVerify, statusOf } from './run-verify.js';
 
 /** Every check verify-v2 reports in health mode, in report order. */
@@ -54,13 +55,19 @@ describe("verify-v2 on the guide's world", () => {
     expect(run.summary).toContain('<td>us-east-1</td>');
   });
 
-  it('reads only: no call changes AWS state', async () => {
+  it('reads only, but for its verdict in the ledger: the one write is that event', async () => {
     await lab.load('guide-world');
     const before = lab.sandbox.requests.length;
     await runVerify(lab);
     const calls = lab.sandbox.requests.slice(before);
     expect(calls.length).toBeGreaterThan(0);
-    for (const call of calls) expect(call.operation).toMatch(/^(Describe|Get)/);
+    const writes = calls.filter((call) => !/^(Describe|Get)/.test(call.operation));
+    expect(writes.map((w) => `${w.service}:${w.operation}`)).toEqual(['ssm:PutParameter']);
+    expect(await ledgerTypes(lab)).toEqual(['v2-verified']);
+    const ledger = [...lab.sandbox.world.region('us-east-1').parameters.keys()].filter((name) =>
+      name.startsWith('/db-migration/dev/ledger/'),
+    );
+    expect(ledger).toHaveLength(1);
   });
 
   it('discovers every instance of a cluster instead of assuming 0 and 1', async () => {

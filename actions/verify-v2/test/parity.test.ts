@@ -1,6 +1,6 @@
 import { PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { runAction, startLab, type Lab } from '@dbmig/sandbox';
-import { labDynamoDb } from '../../migrate-data/test/run-migrate.js';
+import { labDynamoDb, ledgerTypes } from '../../migrate-data/test/run-migrate.js';
 import { errorsOf, everythingPrinted, reportOf, runVerify } from './run-verify.js';
 
 let lab: Lab;
@@ -73,6 +73,8 @@ describe('verify-v2 check: parity', () => {
     for (const server of [lab.databases.v1, lab.databases.v2]) {
       expect(everythingPrinted(run)).not.toContain(server.password);
     }
+    // The verdict is in the ledger, after what migrate-data recorded.
+    expect(await ledgerTypes(lab)).toEqual(['data-copied', 'parity-passed']);
   });
 
   it('fails on each difference made behind the toolkit’s back, naming the table, range or key', async () => {
@@ -112,5 +114,7 @@ describe('verify-v2 check: parity', () => {
     expect(failing.find((c) => c.id === 'parity-sequences')?.detail).toMatch(/invoice_number_seq/);
     expect(failing.find((c) => c.id === 'parity-dynamodb')?.detail).toContain('session-0000003');
     expect(errorsOf(run).join('\n')).toMatch(/^v1 and v2 differ for dev/);
+    // A failed parity is recorded too: the cutover refuses on it.
+    expect((await ledgerTypes(lab)).at(-1)).toBe('parity-failed');
   });
 });

@@ -17,3 +17,4 @@ export type {
   Review,
   RunRecord,
 } from './event.js';
+export { recordVerdicts } from './verdicts.js';

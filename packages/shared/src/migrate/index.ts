@@ -1,6 +1,7 @@
 export { migrateData } from './migrate-data.js';
 export { writeMigrateSummary, resultTables } from './summary.js';
 export { checkpointParameter } from './dynamodb-step.js';
+export { migrationEvents } from './ledger-events.js';
 export {
   MIGRATE_STEPS,
   type MigrateStep,
