@@ -11,14 +11,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   applyPaymentsSchema,
   runAction,
+  sandboxClient,
   startLab,
   type ActionRun,
   type Lab,
   type PostgresServer,
 } from '@dbmig/sandbox';
+import { describeEvent, Ledger } from '@dbmig/shared';
 
 interface ReportCheck {
   id: string;
@@ -181,6 +184,22 @@ async function runPhase(lab: Lab, phase: Phase): Promise<boolean> {
   return asExpected;
 }
 
+/** The migration's record as the later phases' guards will read it: one line per event, on AWS's clock. */
+async function printLedger(lab: Lab): Promise<void> {
+  const ssm = sandboxClient(SSMClient, lab.sandbox, lab.config.regions.primary);
+  try {
+    const view = await new Ledger({
+      ssm,
+      environment: lab.config.environment,
+      onSecret: () => undefined,
+    }).read();
+    console.log(`\nLedger of ${lab.config.environment} (/db-migration/${lab.config.environment}/ledger/):`);
+    for (const event of view.events) console.log(`  ${describeEvent(event)}`);
+  } finally {
+    ssm.destroy();
+  }
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -214,6 +233,7 @@ async function main(): Promise<number> {
         break;
       }
     }
+    await printLedger(lab);
   } finally {
     await lab.stop();
   }
