@@ -1,6 +1,5 @@
 import type { ColumnInfo, TableInfo } from '../catalog.js';
 import { qualifiedName, quoteIdent } from '../connection.js';
-import type { BinaryForm, ColumnForms } from './column-forms.js';
 
 /** The alias every parity query gives the table, so that a column named like a function still resolves. */
 const ALIAS = 't';
@@ -35,12 +34,11 @@ export function keyText(primaryKey: readonly string[]): string {
 }
 
 /**
- * How a row is digested for the checksum. `hashtext`: each column hashed to 64 bits by the server's own
- * hash functions (on its rendering, or on a binary form one-to-one with it: column-forms.ts), seeded by its
- * place in the column order, the columns' hashes XORed into one 64-bit digest of the row; several times
- * faster than md5 over a record's text (the record output copies byte by byte). Its values depend on the
- * machine's byte order, so it is used only when both sides are seen to agree on it (digest.ts). `md5`: two
- * 64-bit slices of the md5 of the row's record text, the same on every machine.
+ * How a row becomes two 64-bit numbers. `hashtext`: each column's rendering hashed by the server's own
+ * 64-bit text hash, seeded by its place in the column order, the columns' hashes XORed; several times
+ * faster than md5 over a record's text on wide text columns (the record output copies byte by byte). Its
+ * values depend on the machine's byte order, so it is used only when both sides are seen to agree on it
+ * (digest.ts). `md5`: two 64-bit slices of the md5 of the row's record text, the same on every machine.
  */
 export type RowDigest = 'hashtext' | 'md5';
 
@@ -50,81 +48,55 @@ function rendersAsItself(type: string): boolean {
 }
 
 /**
- * One column's 64-bit hash in a row, seeded by its place (two seeds per place) so that a value moved to
- * another column changes it; NULL is a constant of the place's own, so that NULL is not ''. "C": a
- * nondeterministic collation would hash a sort key instead of the bytes.
+ * A column's value as a client reads it, NULL kept apart: concat() calls the type's output function, as
+ * the record output does (a cast to text would not: it drops a char(n)'s padding, an inet's /32, and
+ * spells booleans out).
  */
-function columnDigest(c: ColumnInfo, place: number, form: BinaryForm | undefined): string {
+function renderedColumn(c: ColumnInfo): string {
   const ref = column(c.name);
-  const seed = 2 * place;
-  const ifNull = -(place + 1);
-  const strict = (hash: string) => `coalesce(${hash}, ${ifNull})`;
-  switch (form) {
-    case 'int4':
-      // The type's own hash: int2, int4 (and int8) hash a number alike, so a smallint side meets an integer one.
-      return strict(`pg_catalog.${c.type === 'smallint' ? 'hashint2extended' : 'hashint4extended'}(${ref}, ${seed})`);
-    case 'int8':
-      // hashint8extended folds the 64 bits to 32 (high XOR low) before hashing, so that 0 and 4294967297
-      // would hash alike; the high half hashed apart makes the pair one-to-one with the number again.
-      return strict(
-        `pg_catalog.hashint8extended(${ref}::bigint, ${seed}) # pg_catalog.hashint8extended(${ref}::bigint >> 32, ${seed + 1})`,
-      );
-    case 'boolean':
-      return strict(`pg_catalog.hashint4extended(${ref}::integer, ${seed})`);
-    case 'uuid':
-      return strict(`pg_catalog.uuid_hash_extended(${ref}, ${seed})`);
-    case 'bpchar':
-      return strict(`pg_catalog.hashbpcharextended(${ref} COLLATE "C", ${seed})`);
-    case undefined:
-      if (rendersAsItself(c.type)) return strict(`pg_catalog.hashtextextended(${ref} COLLATE "C", ${seed})`);
-      // concat() calls the type's output function, as the record output does (a cast to text would not: it
-      // drops a char(n)'s padding, an inet's /32, and spells booleans out); it makes '' of NULL, hence the CASE.
-      return `CASE WHEN ${ref} IS NULL THEN ${ifNull} ELSE pg_catalog.hashtextextended(pg_catalog.concat(${ref}) COLLATE "C", ${seed}) END`;
-  }
-}
-
-/** The row's 64-bit digest: its columns' hashes XORed, in the fixed column order. */
-function rowDigest(columns: readonly ColumnInfo[], forms: ColumnForms): string {
-  if (columns.length === 0) return '0::bigint';
-  const byName = new Map(columns.map((c) => [c.name, c]));
-  return columnOrder(columns)
-    .map((name, place) => columnDigest(byName.get(name)!, place, forms.get(name)))
-    .join(' # ');
+  if (rendersAsItself(c.type)) return ref;
+  return `CASE WHEN ${ref} IS NULL THEN NULL ELSE pg_catalog.concat(${ref}) END`;
 }
 
 /**
- * What keeps the planner from pulling the per-row subquery up into the sums, which would compute each row's
- * digest once per sum: a volatile function in its output (PostgreSQL never duplicates one). OFFSET 0 did the
- * same until now, but a LIMIT/OFFSET cannot run in parallel workers, and this leaves the scan parallel (the
- * function is parallel safe), so a large range is read by several processes.
+ * One 64-bit digest of a row from its rendered columns x0…: per column a hash seeded by place and family
+ * (so a value moved to another column changes it), a constant of its own for NULL (so NULL is not ''),
+ * XORed across the columns of the row. "C": a nondeterministic collation would hash a sort key instead.
  */
-const UNFLATTENED = 'pg_catalog.clock_timestamp() AS unflattened';
+function columnsDigest(count: number, family: 0 | 1): string {
+  if (count === 0) return '0::bigint';
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      `coalesce(pg_catalog.hashtextextended(r.x${i} COLLATE "C", ${2 * i + family}), ${-(2 * i + family + 1)})`,
+  ).join(' # ');
+}
 
 /**
- * Count and two sums over the range's rows, one row back, all computed in the server in one pass:
- * order-independent, and unlike an XOR over rows a duplicated row adds itself twice. Sums of bigint are
- * exact (numeric, with an int128 fast path), so nothing wraps. `hashtext`: the sum of the rows' 64-bit
- * digests, and the sum of those digests hashed once more, so that two different sets of digests that
- * happen to sum alike still differ. `md5`: the sums of the two halves of each row's md5.
+ * Count and two sums of 64-bit digests of each row's rendering: order-independent, and unlike an XOR over
+ * rows a duplicated row adds itself twice. Sums of bigint are exact (numeric, with an int128 fast path),
+ * so nothing wraps. One pass over the range, all in the server; one row comes back. OFFSET 0 keeps the
+ * subquery from being folded into the sums, which would render every row once per sum.
  */
 export function checksumQuery(
   columns: readonly ColumnInfo[],
   table: TableInfo,
   where: string,
   digest: RowDigest,
-  forms: ColumnForms,
 ): string {
-  const from = `${qualifiedName(table)} ${ALIAS} WHERE ${where}`;
+  const from = `${qualifiedName(table)} ${ALIAS} WHERE ${where} OFFSET 0`;
   if (digest === 'hashtext') {
+    const byName = new Map(columns.map((c) => [c.name, c]));
+    const rendered = columnOrder(columns).map((name, i) => `${renderedColumn(byName.get(name)!)} AS x${i}`);
     return `SELECT count(*)::text AS rows,
-       coalesce(sum(r.d), 0)::text AS sum1,
-       coalesce(sum(pg_catalog.hashint8extended(r.d, -1)), 0)::text AS sum2
-  FROM (SELECT ${rowDigest(columns, forms)} AS d, ${UNFLATTENED} FROM ${from}) AS r`;
+       coalesce(sum(${columnsDigest(rendered.length, 0)}), 0)::text AS sum1,
+       coalesce(sum(${columnsDigest(rendered.length, 1)}), 0)::text AS sum2
+  FROM (SELECT ${rendered.length > 0 ? rendered.join(', ') : 'NULL AS none'} FROM ${from}) AS r`;
   }
   return `SELECT count(*)::text AS rows,
        coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text AS sum1,
        coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text AS sum2
-  FROM (SELECT ${rowHash(columns)} AS h, ${UNFLATTENED} FROM ${from}) AS r`;
+  FROM (SELECT ${rowHash(columns)} AS h FROM ${from}) AS r`;
 }
 
 /** Each row's key and hash, for listing which keys of a small differing range differ, in key order. */
