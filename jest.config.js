@@ -14,5 +14,7 @@ export default {
   // Servers (PostgreSQL, the AWS sandbox) start per test file; two cores, so two workers.
   reporters: ['default', '<rootDir>/scripts/jest-count-reporter.js'],
   maxWorkers: 2,
-  testTimeout: 60_000,
+  // Some tests run a bundled action two or three times against slowed or failing AWS calls; on a busy
+  // two-core machine that can pass a minute. A test that hangs still fails, at four.
+  testTimeout: 240_000,
 };
