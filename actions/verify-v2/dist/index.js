@@ -92352,7 +92352,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7206);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1425);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('verify-v2', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .verifyV2 */ .m);
@@ -92362,7 +92362,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7206:
+/***/ 1425:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -94463,7 +94463,71 @@ class ParityError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/column-digest.ts
+/** text and varchar render as themselves: no output function to call. */
+function rendersAsItself(type) {
+    return type === 'text' || /^character varying(\(\d+\))?$/.test(type);
+}
+/**
+ * The hash of a non-NULL value's rendering: the type's output function, as the record output calls it; by
+ * cast where the cast is that function (text-casts.ts), else by concat(), which always calls it (a cast of
+ * its own would not: it drops a char(n)'s padding, an inet's /32, and spells booleans out).
+ */
+function renderedHash(c, ref, seed, castThroughOutput) {
+    const text = castThroughOutput.has(c.type) ? `${ref}::text` : `pg_catalog.concat(${ref})`;
+    return `pg_catalog.hashtextextended(${text} COLLATE "C", ${seed})`;
+}
+/**
+ * A timestamp as a count n of microseconds since 2000-01-01 00:00 UTC, PostgreSQL's own epoch. The hash of
+ * the interval `ref - epoch` is that of n folded to 32 bits (high half XOR low half); date_bin to 2^32 µs
+ * gives the high half alone, whose interval hashes apart; the two together determine n. Only for n ≥ 0 and
+ * finite: a negative count folds onto a positive one (so 1999 would meet 2000), and ±infinity has no
+ * interval on PostgreSQL 15; those values are rendered, as every value of any other type is. NULL fails the
+ * first test and is caught by the second.
+ */
+function timestampDigest(c, ref, seed, ifNull, castThroughOutput) {
+    const withZone = c.type.endsWith('with time zone');
+    const epoch = `'2000-01-01 00:00:00${withZone ? '+00' : ''}'::timestamp with${withZone ? '' : 'out'} time zone`;
+    return (`CASE WHEN ${ref} >= ${epoch} AND pg_catalog.isfinite(${ref}) THEN ` +
+        `pg_catalog.interval_hash_extended(${ref} - ${epoch}, ${seed}) # ` +
+        `pg_catalog.interval_hash_extended(pg_catalog.date_bin('4294967296 microseconds'::interval, ${ref}, ${epoch}) - ${epoch}, ${seed + 1}) ` +
+        `WHEN ${ref} IS NULL THEN ${ifNull} ELSE ${renderedHash(c, ref, seed, castThroughOutput)} END`);
+}
+/**
+ * One column's 64-bit hash in a row (`ref` is the column as the query names it), seeded by its place (two
+ * seeds per place) so that a value moved to another column changes it; NULL is a constant of the place's
+ * own, so that NULL is not ''. "C": a nondeterministic collation would hash a sort key instead of the bytes.
+ */
+function columnDigest(c, ref, place, form, castThroughOutput) {
+    const seed = 2 * place;
+    const ifNull = -(place + 1);
+    const strict = (hash) => `coalesce(${hash}, ${ifNull})`;
+    switch (form) {
+        case 'int4':
+            // The type's own hash: int2, int4 (and int8) hash a number alike, so a smallint side meets an integer one.
+            return strict(`pg_catalog.${c.type === 'smallint' ? 'hashint2extended' : 'hashint4extended'}(${ref}, ${seed})`);
+        case 'int8':
+            // hashint8extended folds the 64 bits to 32 (high XOR low) before hashing, so that 0 and 4294967297
+            // would hash alike; the high half hashed apart makes the pair one-to-one with the number again.
+            return strict(`pg_catalog.hashint8extended(${ref}::bigint, ${seed}) # pg_catalog.hashint8extended(${ref}::bigint >> 32, ${seed + 1})`);
+        case 'boolean':
+            return strict(`pg_catalog.hashint4extended(${ref}::integer, ${seed})`);
+        case 'uuid':
+            return strict(`pg_catalog.uuid_hash_extended(${ref}, ${seed})`);
+        case 'bpchar':
+            return strict(`pg_catalog.hashbpcharextended(${ref} COLLATE "C", ${seed})`);
+        case 'timestamp':
+            return timestampDigest(c, ref, seed, ifNull, castThroughOutput);
+        case undefined:
+            if (rendersAsItself(c.type))
+                return strict(`pg_catalog.hashtextextended(${ref} COLLATE "C", ${seed})`);
+            // Strict when cast; concat() makes '' of NULL, so NULL is tested first either way.
+            return `CASE WHEN ${ref} IS NULL THEN ${ifNull} ELSE ${renderedHash(c, ref, seed, castThroughOutput)} END`;
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/row-hash.ts
+
 
 /** The alias every parity query gives the table, so that a column named like a function still resolves. */
 const ALIAS = 't';
@@ -94492,51 +94556,43 @@ function keyText(primaryKey) {
         return `${column(primaryKey[0])}::text`;
     return `ROW(${primaryKey.map(column).join(', ')})::text`;
 }
-/** text and varchar render as themselves: no output function to call. */
-function rendersAsItself(type) {
-    return type === 'text' || /^character varying(\(\d+\))?$/.test(type);
-}
-/**
- * A column's value as a client reads it, NULL kept apart: concat() calls the type's output function, as
- * the record output does (a cast to text would not: it drops a char(n)'s padding, an inet's /32, and
- * spells booleans out).
- */
-function renderedColumn(c) {
-    const ref = column(c.name);
-    if (rendersAsItself(c.type))
-        return ref;
-    return `CASE WHEN ${ref} IS NULL THEN NULL ELSE pg_catalog.concat(${ref}) END`;
-}
-/**
- * One 64-bit digest of a row from its rendered columns x0…: per column a hash seeded by place and family
- * (so a value moved to another column changes it), a constant of its own for NULL (so NULL is not ''),
- * XORed across the columns of the row. "C": a nondeterministic collation would hash a sort key instead.
- */
-function columnsDigest(count, family) {
-    if (count === 0)
+/** The row's 64-bit digest: its columns' hashes XORed, in the fixed column order. */
+function rowDigest(columns, hashing) {
+    if (columns.length === 0)
         return '0::bigint';
-    return Array.from({ length: count }, (_, i) => `coalesce(pg_catalog.hashtextextended(r.x${i} COLLATE "C", ${2 * i + family}), ${-(2 * i + family + 1)})`).join(' # ');
+    const byName = new Map(columns.map((c) => [c.name, c]));
+    return columnOrder(columns)
+        .map((name, place) => columnDigest(byName.get(name), column(name), place, hashing.forms.get(name), hashing.castThroughOutput))
+        .join(' # ');
 }
 /**
- * Count and two sums of 64-bit digests of each row's rendering: order-independent, and unlike an XOR over
- * rows a duplicated row adds itself twice. Sums of bigint are exact (numeric, with an int128 fast path),
- * so nothing wraps. One pass over the range, all in the server; one row comes back. OFFSET 0 keeps the
- * subquery from being folded into the sums, which would render every row once per sum.
+ * What keeps the planner from pulling the per-row subquery up into the sums, which would compute each row's
+ * digest (and render its values) once per sum: a volatile function in the subquery's output, which
+ * PostgreSQL never duplicates. OFFSET 0 did the same until now, but a LIMIT/OFFSET cannot run in parallel
+ * workers; this leaves the scan parallel (the function is parallel safe), so a large range is read by several
+ * processes. pg_is_in_recovery(): volatile (recovery can end mid-query) and, once the server is seen out of
+ * recovery, a read of a variable; clock_timestamp() would cost a clock read per row.
  */
-function checksumQuery(columns, table, where, digest) {
-    const from = `${qualifiedName(table)} ${ALIAS} WHERE ${where} OFFSET 0`;
-    if (digest === 'hashtext') {
-        const byName = new Map(columns.map((c) => [c.name, c]));
-        const rendered = columnOrder(columns).map((name, i) => `${renderedColumn(byName.get(name))} AS x${i}`);
+const UNFLATTENED = 'pg_catalog.pg_is_in_recovery() AS unflattened';
+/**
+ * Count and two sums over the range's rows, one row back, all computed in the server in one pass:
+ * order-independent, and unlike an XOR over rows a duplicated row adds itself twice. Sums of bigint are
+ * exact (numeric, with an int128 fast path), so nothing wraps. `hashtext`: the sum of the rows' 64-bit
+ * digests, and the sum of those digests hashed once more, so that two different sets of digests that
+ * happen to sum alike still differ. `md5`: the sums of the two halves of each row's md5.
+ */
+function checksumQuery(columns, table, where, hashing) {
+    const from = `${qualifiedName(table)} ${ALIAS} WHERE ${where}`;
+    if (hashing.digest === 'hashtext') {
         return `SELECT count(*)::text AS rows,
-       coalesce(sum(${columnsDigest(rendered.length, 0)}), 0)::text AS sum1,
-       coalesce(sum(${columnsDigest(rendered.length, 1)}), 0)::text AS sum2
-  FROM (SELECT ${rendered.length > 0 ? rendered.join(', ') : 'NULL AS none'} FROM ${from}) AS r`;
+       coalesce(sum(r.d), 0)::text AS sum1,
+       coalesce(sum(pg_catalog.hashint8extended(r.d, -1)), 0)::text AS sum2
+  FROM (SELECT ${rowDigest(columns, hashing)} AS d, ${UNFLATTENED} FROM ${from}) AS r`;
     }
     return `SELECT count(*)::text AS rows,
        coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text AS sum1,
        coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text AS sum2
-  FROM (SELECT ${rowHash(columns)} AS h FROM ${from}) AS r`;
+  FROM (SELECT ${rowHash(columns)} AS h, ${UNFLATTENED} FROM ${from}) AS r`;
 }
 /** Each row's key and hash, for listing which keys of a small differing range differ, in key order. */
 function keyedHashesQuery(columns, table, primaryKey, where) {
@@ -94638,7 +94694,69 @@ async function runInLanes(tasks, lanes, work) {
         throw failure.error;
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/column-forms.ts
+const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint']);
+const TIMESTAMP_TYPE = /^timestamp(\(\d\))? with(out)? time zone$/;
+function formOf(type1, type2, can) {
+    if (INTEGER_TYPES.has(type1) && INTEGER_TYPES.has(type2)) {
+        return type1 === 'bigint' || type2 === 'bigint' ? 'int8' : 'int4';
+    }
+    if (type1 !== type2)
+        return undefined;
+    if (type1 === 'boolean')
+        return 'boolean';
+    if (type1 === 'uuid')
+        return 'uuid';
+    if (/^character\(\d+\)$/.test(type1))
+        return 'bpchar';
+    if (TIMESTAMP_TYPE.test(type1) && can.dateBin)
+        return 'timestamp';
+    return undefined;
+}
+/**
+ * The binary forms of a table's columns, from its columns on both sides (by name). A table on one side only
+ * is not compared row by row, so its own columns stand for both.
+ */
+function columnForms(v1, v2, can) {
+    const a = (v1 ?? v2)?.columns ?? [];
+    const b = new Map(((v2 ?? v1)?.columns ?? []).map((c) => [c.name, c]));
+    const forms = new Map();
+    for (const column of a) {
+        const other = b.get(column.name);
+        const form = other ? formOf(column.type, other.type, can) : undefined;
+        if (form)
+            forms.set(column.name, form);
+    }
+    return forms;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/text-casts.ts
+
+/**
+ * The types of the tables' columns (as format_type names them) whose cast to text is their output function:
+ * a type with no cast of its own to text in pg_cast is cast "via I/O", through the output function a
+ * client's rendering comes from. Those are rendered by cast, which is cheaper than concat() (no string
+ * buffer per value). A type with a cast of its own (boolean spelt out, char(n) trimmed, inet without its
+ * /32, or one an extension or a DBA added) or a domain (cast as its base type) is left out, and rendered by
+ * concat(), which calls the output function whatever the casts say. Read on each side's own catalog: the
+ * rendering is the same either way, so the sides need not agree on this.
+ */
+async function typesCastThroughOutput(client, tables) {
+    if (tables.length === 0)
+        return new Set();
+    const result = await client.query(`SELECT DISTINCT pg_catalog.format_type(a.atttypid, a.atttypmod) AS name
+       FROM unnest($1::text[]) AS r(name)
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = pg_catalog.to_regclass(r.name)
+       JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+      WHERE a.attnum > 0 AND NOT a.attisdropped AND ty.typtype <> 'd'
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
+                         WHERE c.castsource = ty.oid AND c.casttarget = 'pg_catalog.text'::pg_catalog.regtype)`, [tables.map(qualifiedName)]);
+    return new Set(result.rows.map((r) => r.name));
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/parity/content.ts
+
+
 
 
 
@@ -94656,11 +94774,11 @@ function failed(what, plan, range, side, error) {
     const where = range ? ` ${rangeLabel(plan, range)}` : '';
     return new ParityError(`${what} of ${plan.table}${where} on ${describeEndpoint(side.endpoint)} failed: ${error.message}`, { cause: error });
 }
-async function checksum(side, lane, plan, table, range, digest) {
+async function checksum(side, lane, plan, table, range, digest, castThroughOutput) {
     // The predicate is v1's on both sides: the same bounds, cast to v1's key type, cut both at the same keys.
     const { sql, params } = rangePredicate(plan.v1 ?? table, range);
     try {
-        const result = await side.sessions[lane].query(checksumQuery(table.columns, table, sql, digest), params);
+        const result = await side.sessions[lane].query(checksumQuery(table.columns, table, sql, { digest, forms: plan.forms, castThroughOutput }), params);
         const row = result.rows[0];
         return { rows: Number(row.rows), sum1: row.sum1, sum2: row.sum2 };
     }
@@ -94691,6 +94809,19 @@ function rowsOn(plan, side) {
 function sameColumnNames(a, b) {
     return columnOrder(a.columns).join('\0') === columnOrder(b.columns).join('\0');
 }
+async function factsOf(side, tables, digest) {
+    if (digest !== 'hashtext')
+        return { castThroughOutput: new Set(), version: 0 };
+    try {
+        const session = side.sessions[0];
+        const castThroughOutput = await typesCastThroughOutput(session, tables);
+        const version = await session.query("SELECT pg_catalog.current_setting('server_version_num')::int AS v");
+        return { castThroughOutput, version: version.rows[0].v };
+    }
+    catch (error) {
+        throw new ParityError(`reading how ${describeEndpoint(side.endpoint)} renders its column types failed: ${error.message}`, { cause: error });
+    }
+}
 /**
  * Compares the content of every table on either side: count and checksum per key range (boundaries
  * planned once on v1, applied to both), ranges in parallel over the lanes; then, for the ranges that
@@ -94701,7 +94832,7 @@ async function compareContent(v1, v2, tables1, tables2, options) {
     const planOf = (name) => {
         let plan = plans.get(name);
         if (!plan) {
-            plan = { table: name, key: [], ranges: [{ index: 0 }], sums: new Map(), pending: 0 };
+            plan = { table: name, key: [], ranges: [{ index: 0 }], forms: new Map(), sums: new Map(), pending: 0 };
             plans.set(name, plan);
         }
         return plan;
@@ -94727,6 +94858,13 @@ async function compareContent(v1, v2, tables1, tables2, options) {
             throw failed('planning key ranges', plan, undefined, v1, error);
         }
     });
+    const [facts1, facts2] = await Promise.all([
+        factsOf(v1, tables1, options.digest),
+        factsOf(v2, tables2, options.digest),
+    ]);
+    const can = { dateBin: Math.min(facts1.version, facts2.version) >= 140000 };
+    for (const plan of ordered)
+        plan.forms = columnForms(plan.v1, plan.v2, can);
     const size = (p) => (p.v1 ?? p.v2).estimatedBytes / p.ranges.length;
     const tasks = ordered
         .flatMap((plan) => plan.ranges.map((range) => ({ plan, range })))
@@ -94737,8 +94875,12 @@ async function compareContent(v1, v2, tables1, tables2, options) {
     await runInLanes(tasks, options.jobs, async ({ plan, range }, lane) => {
         plan.started ??= external_node_perf_hooks_.performance.now();
         const [a, b] = await Promise.all([
-            plan.v1 ? checksum(v1, lane, plan, plan.v1, range, options.digest) : undefined,
-            plan.v2 ? checksum(v2, lane, plan, plan.v2, range, options.digest) : undefined,
+            plan.v1
+                ? checksum(v1, lane, plan, plan.v1, range, options.digest, facts1.castThroughOutput)
+                : undefined,
+            plan.v2
+                ? checksum(v2, lane, plan, plan.v2, range, options.digest, facts2.castThroughOutput)
+                : undefined,
         ]);
         plan.sums.set(range.index, { ...(a ? { v1: a } : {}), ...(b ? { v2: b } : {}) });
         plan.ended = external_node_perf_hooks_.performance.now();
@@ -94859,10 +95001,34 @@ async function listDifferences(plan, result, client1, client2, limit) {
  * multibyte, so that two servers agreeing on all of them agree on the function, not on one value by luck.
  */
 const PROBES = Array.from({ length: 26 }, (_, i) => `dbmig ∑ parity ${'x'.repeat(i)}`);
+/** Whole numbers whose halves (the int8 hash folds them) and signs differ, and the ends of each type. */
+const BIGINTS = ['0', '-1', '7', '4294967297', '-9223372036854775808', '9223372036854775807'];
+const INTEGERS = ['0', '-1', '7', '2147483647', '-2147483648'];
+const SMALLINTS = ['0', '-1', '7', '32767', '-32768'];
+/** Instants whose microseconds since 2000 fill one half or both. */
+const INSTANTS = ['2000-01-01 00:00:00+00', '2000-01-01 01:11:34.967297+00', '2026-03-04 05:06:07.891011+00'];
+/**
+ * Every hash function the hashtext digest calls (column-digest.ts, row-hash.ts), over the probes. Integer and
+ * interval hashes work on values rather than bytes, but are probed all the same: the digest is chosen on
+ * what both servers are seen to compute, not on what they should.
+ */
 async function hashes(client) {
-    const result = await client.query(`SELECT string_agg(pg_catalog.hashtextextended(p COLLATE "C", 0)::text || ':' ||
-                       pg_catalog.hashtextextended(p COLLATE "C", 1)::text, ',' ORDER BY i) AS h
-       FROM unnest($1::text[]) WITH ORDINALITY AS p(p, i)`, [PROBES]);
+    const result = await client.query(`SELECT concat_ws(';',
+       (SELECT string_agg(concat_ws(':', pg_catalog.hashtextextended(p COLLATE "C", 0),
+                                         pg_catalog.hashtextextended(p COLLATE "C", 1),
+                                         pg_catalog.hashbpcharextended(p::character(40) COLLATE "C", 2),
+                                         pg_catalog.uuid_hash_extended(pg_catalog.md5(p)::uuid, 3)), ',' ORDER BY i)
+          FROM unnest($1::text[]) WITH ORDINALITY AS p(p, i)),
+       (SELECT string_agg(concat_ws(':', pg_catalog.hashint8extended(n, 4), pg_catalog.hashint8extended(n >> 32, 5),
+                                         pg_catalog.hashint8extended(n, -1)), ',' ORDER BY i)
+          FROM unnest($2::bigint[]) WITH ORDINALITY AS n(n, i)),
+       (SELECT string_agg(pg_catalog.hashint4extended(n, 6)::text, ',' ORDER BY i)
+          FROM unnest($3::integer[]) WITH ORDINALITY AS n(n, i)),
+       (SELECT string_agg(pg_catalog.hashint2extended(n, 7)::text, ',' ORDER BY i)
+          FROM unnest($4::smallint[]) WITH ORDINALITY AS n(n, i)),
+       (SELECT string_agg(pg_catalog.interval_hash_extended(t - '2000-01-01 00:00:00+00'::timestamptz, 8)::text,
+                          ',' ORDER BY i)
+          FROM unnest($5::timestamptz[]) WITH ORDINALITY AS t(t, i))) AS h`, [PROBES, BIGINTS, INTEGERS, SMALLINTS, INSTANTS]);
     return result.rows[0].h;
 }
 /**

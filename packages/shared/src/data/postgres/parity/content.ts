@@ -6,7 +6,9 @@ import { describeRange, planKeyRanges, rangePredicate, type KeyRange } from '../
 import { ParityError } from './errors.js';
 import { differingKeys, KEY_LISTING_ROW_LIMIT, unmatchedRows } from './key-differences.js';
 import { runInLanes } from './lanes.js';
+import { columnForms, type ColumnForms } from './column-forms.js';
 import { checksumQuery, columnOrder, type RowDigest } from './row-hash.js';
+import { typesCastThroughOutput } from './text-casts.js';
 import type { RangeDifference, TableParity } from './types.js';
 
 /** One side's sessions, all in that side's snapshot; lane i uses session i. */
@@ -38,6 +40,8 @@ interface TablePlan {
   /** v1's primary key when v2 has those columns too; [] otherwise (one range, no keys to list). */
   key: string[];
   ranges: KeyRange[];
+  /** How each column is hashed, decided from both sides' columns so that both hash it alike. */
+  forms: ColumnForms;
   sums: Map<number, { v1?: RangeSum; v2?: RangeSum }>;
   pending: number;
   started?: number;
@@ -71,12 +75,13 @@ async function checksum(
   table: TableInfo,
   range: KeyRange,
   digest: RowDigest,
+  castThroughOutput: ReadonlySet<string>,
 ): Promise<RangeSum> {
   // The predicate is v1's on both sides: the same bounds, cast to v1's key type, cut both at the same keys.
   const { sql, params } = rangePredicate(plan.v1 ?? table, range);
   try {
     const result = await side.sessions[lane]!.query<{ rows: string; sum1: string; sum2: string }>(
-      checksumQuery(table.columns, table, sql, digest),
+      checksumQuery(table.columns, table, sql, { digest, forms: plan.forms, castThroughOutput }),
       params,
     );
     const row = result.rows[0]!;
@@ -108,6 +113,35 @@ function sameColumnNames(a: TableInfo, b: TableInfo): boolean {
   return columnOrder(a.columns).join('\0') === columnOrder(b.columns).join('\0');
 }
 
+/** What the hashtext digest needs to know of a side's server to hash its rows. */
+interface SideFacts {
+  /** The types of its columns that it renders by cast (text-casts.ts). */
+  castThroughOutput: Set<string>;
+  /** server_version_num, e.g. 150018. */
+  version: number;
+}
+
+async function factsOf(
+  side: ContentSide,
+  tables: readonly TableInfo[],
+  digest: RowDigest,
+): Promise<SideFacts> {
+  if (digest !== 'hashtext') return { castThroughOutput: new Set(), version: 0 };
+  try {
+    const session = side.sessions[0]!;
+    const castThroughOutput = await typesCastThroughOutput(session, tables);
+    const version = await session.query<{ v: number }>(
+      "SELECT pg_catalog.current_setting('server_version_num')::int AS v",
+    );
+    return { castThroughOutput, version: version.rows[0]!.v };
+  } catch (error) {
+    throw new ParityError(
+      `reading how ${describeEndpoint(side.endpoint)} renders its column types failed: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Compares the content of every table on either side: count and checksum per key range (boundaries
  * planned once on v1, applied to both), ranges in parallel over the lanes; then, for the ranges that
@@ -124,7 +158,7 @@ export async function compareContent(
   const planOf = (name: string): TablePlan => {
     let plan = plans.get(name);
     if (!plan) {
-      plan = { table: name, key: [], ranges: [{ index: 0 }], sums: new Map(), pending: 0 };
+      plan = { table: name, key: [], ranges: [{ index: 0 }], forms: new Map(), sums: new Map(), pending: 0 };
       plans.set(name, plan);
     }
     return plan;
@@ -148,6 +182,12 @@ export async function compareContent(
     }
   });
 
+  const [facts1, facts2] = await Promise.all([
+    factsOf(v1, tables1, options.digest),
+    factsOf(v2, tables2, options.digest),
+  ]);
+  const can = { dateBin: Math.min(facts1.version, facts2.version) >= 140000 };
+  for (const plan of ordered) plan.forms = columnForms(plan.v1, plan.v2, can);
   const size = (p: TablePlan) => (p.v1 ?? p.v2)!.estimatedBytes / p.ranges.length;
   const tasks = ordered
     .flatMap((plan) => plan.ranges.map((range) => ({ plan, range })))
@@ -157,8 +197,12 @@ export async function compareContent(
   await runInLanes(tasks, options.jobs, async ({ plan, range }, lane) => {
     plan.started ??= performance.now();
     const [a, b] = await Promise.all([
-      plan.v1 ? checksum(v1, lane, plan, plan.v1, range, options.digest) : undefined,
-      plan.v2 ? checksum(v2, lane, plan, plan.v2, range, options.digest) : undefined,
+      plan.v1
+        ? checksum(v1, lane, plan, plan.v1, range, options.digest, facts1.castThroughOutput)
+        : undefined,
+      plan.v2
+        ? checksum(v2, lane, plan, plan.v2, range, options.digest, facts2.castThroughOutput)
+        : undefined,
     ]);
     plan.sums.set(range.index, { ...(a ? { v1: a } : {}), ...(b ? { v2: b } : {}) });
     plan.ended = performance.now();

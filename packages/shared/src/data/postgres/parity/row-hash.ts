@@ -1,5 +1,7 @@
 import type { ColumnInfo, TableInfo } from '../catalog.js';
 import { qualifiedName, quoteIdent } from '../connection.js';
+import { columnDigest } from './column-digest.js';
+import type { ColumnForms } from './column-forms.js';
 
 /** The alias every parity query gives the table, so that a column named like a function still resolves. */
 const ALIAS = 't';
@@ -34,69 +36,77 @@ export function keyText(primaryKey: readonly string[]): string {
 }
 
 /**
- * How a row becomes two 64-bit numbers. `hashtext`: each column's rendering hashed by the server's own
- * 64-bit text hash, seeded by its place in the column order, the columns' hashes XORed; several times
- * faster than md5 over a record's text on wide text columns (the record output copies byte by byte). Its
- * values depend on the machine's byte order, so it is used only when both sides are seen to agree on it
- * (digest.ts). `md5`: two 64-bit slices of the md5 of the row's record text, the same on every machine.
+ * How a row is digested for the checksum. `hashtext`: each column hashed to 64 bits by the server's own
+ * hash functions (on its rendering, or on a binary form one-to-one with it: column-forms.ts), seeded by its
+ * place in the column order, the columns' hashes XORed into one 64-bit digest of the row; several times
+ * faster than md5 over a record's text (the record output copies byte by byte). Its values depend on the
+ * machine's byte order, so it is used only when both sides are seen to agree on it (digest.ts). One 64-bit
+ * digest per row, where there were two: a second family of column hashes cost a second hash of every
+ * value, about a quarter of the time, against a chance of 2^-64 that a changed row keeps its digest.
+ * `md5`: two 64-bit slices of the md5 of the row's record text, the same on every machine.
  */
 export type RowDigest = 'hashtext' | 'md5';
 
-/** text and varchar render as themselves: no output function to call. */
-function rendersAsItself(type: string): boolean {
-  return type === 'text' || /^character varying(\(\d+\))?$/.test(type);
+/** How one side's rows are hashed for the checksum. */
+export interface RowHashing {
+  digest: RowDigest;
+  /** Columns hashed in a binary form, the same on both sides (column-forms.ts). */
+  forms: ColumnForms;
+  /** This side's types whose cast to text is their output function (text-casts.ts). */
+  castThroughOutput: ReadonlySet<string>;
+}
+
+/** The row's 64-bit digest: its columns' hashes XORed, in the fixed column order. */
+function rowDigest(columns: readonly ColumnInfo[], hashing: RowHashing): string {
+  if (columns.length === 0) return '0::bigint';
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  return columnOrder(columns)
+    .map((name, place) =>
+      columnDigest(
+        byName.get(name)!,
+        column(name),
+        place,
+        hashing.forms.get(name),
+        hashing.castThroughOutput,
+      ),
+    )
+    .join(' # ');
 }
 
 /**
- * A column's value as a client reads it, NULL kept apart: concat() calls the type's output function, as
- * the record output does (a cast to text would not: it drops a char(n)'s padding, an inet's /32, and
- * spells booleans out).
+ * What keeps the planner from pulling the per-row subquery up into the sums, which would compute each row's
+ * digest (and render its values) once per sum: a volatile function in the subquery's output, which
+ * PostgreSQL never duplicates. OFFSET 0 did the same until now, but a LIMIT/OFFSET cannot run in parallel
+ * workers; this leaves the scan parallel (the function is parallel safe), so a large range is read by several
+ * processes. pg_is_in_recovery(): volatile (recovery can end mid-query) and, once the server is seen out of
+ * recovery, a read of a variable; clock_timestamp() would cost a clock read per row.
  */
-function renderedColumn(c: ColumnInfo): string {
-  const ref = column(c.name);
-  if (rendersAsItself(c.type)) return ref;
-  return `CASE WHEN ${ref} IS NULL THEN NULL ELSE pg_catalog.concat(${ref}) END`;
-}
+const UNFLATTENED = 'pg_catalog.pg_is_in_recovery() AS unflattened';
 
 /**
- * One 64-bit digest of a row from its rendered columns x0…: per column a hash seeded by place and family
- * (so a value moved to another column changes it), a constant of its own for NULL (so NULL is not ''),
- * XORed across the columns of the row. "C": a nondeterministic collation would hash a sort key instead.
- */
-function columnsDigest(count: number, family: 0 | 1): string {
-  if (count === 0) return '0::bigint';
-  return Array.from(
-    { length: count },
-    (_, i) =>
-      `coalesce(pg_catalog.hashtextextended(r.x${i} COLLATE "C", ${2 * i + family}), ${-(2 * i + family + 1)})`,
-  ).join(' # ');
-}
-
-/**
- * Count and two sums of 64-bit digests of each row's rendering: order-independent, and unlike an XOR over
- * rows a duplicated row adds itself twice. Sums of bigint are exact (numeric, with an int128 fast path),
- * so nothing wraps. One pass over the range, all in the server; one row comes back. OFFSET 0 keeps the
- * subquery from being folded into the sums, which would render every row once per sum.
+ * Count and two sums over the range's rows, one row back, all computed in the server in one pass:
+ * order-independent, and unlike an XOR over rows a duplicated row adds itself twice. Sums of bigint are
+ * exact (numeric, with an int128 fast path), so nothing wraps. `hashtext`: the sum of the rows' 64-bit
+ * digests, and the sum of those digests hashed once more, so that two different sets of digests that
+ * happen to sum alike still differ. `md5`: the sums of the two halves of each row's md5.
  */
 export function checksumQuery(
   columns: readonly ColumnInfo[],
   table: TableInfo,
   where: string,
-  digest: RowDigest,
+  hashing: RowHashing,
 ): string {
-  const from = `${qualifiedName(table)} ${ALIAS} WHERE ${where} OFFSET 0`;
-  if (digest === 'hashtext') {
-    const byName = new Map(columns.map((c) => [c.name, c]));
-    const rendered = columnOrder(columns).map((name, i) => `${renderedColumn(byName.get(name)!)} AS x${i}`);
+  const from = `${qualifiedName(table)} ${ALIAS} WHERE ${where}`;
+  if (hashing.digest === 'hashtext') {
     return `SELECT count(*)::text AS rows,
-       coalesce(sum(${columnsDigest(rendered.length, 0)}), 0)::text AS sum1,
-       coalesce(sum(${columnsDigest(rendered.length, 1)}), 0)::text AS sum2
-  FROM (SELECT ${rendered.length > 0 ? rendered.join(', ') : 'NULL AS none'} FROM ${from}) AS r`;
+       coalesce(sum(r.d), 0)::text AS sum1,
+       coalesce(sum(pg_catalog.hashint8extended(r.d, -1)), 0)::text AS sum2
+  FROM (SELECT ${rowDigest(columns, hashing)} AS d, ${UNFLATTENED} FROM ${from}) AS r`;
   }
   return `SELECT count(*)::text AS rows,
        coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text AS sum1,
        coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text AS sum2
-  FROM (SELECT ${rowHash(columns)} AS h FROM ${from}) AS r`;
+  FROM (SELECT ${rowHash(columns)} AS h, ${UNFLATTENED} FROM ${from}) AS r`;
 }
 
 /** Each row's key and hash, for listing which keys of a small differing range differ, in key order. */
