@@ -92108,7 +92108,7 @@ async function planDynamoDbStep(ctx) {
         }
     }
     const resuming = saved !== undefined && saved.sourceTable === config.v1.table && saved.targetTable === config.v2.table;
-    if (target && !resuming && !options.allowNonEmptyTarget && (await holdsItems(ctx, config.v2.table))) {
+    if (target && !resuming && !options.allowNonEmptyTarget && (await holdsItems(dynamodb, config.v2.table))) {
         problems.push(`the v2 table ${config.v2.table} already holds items and no interrupted copy is recorded at ` +
             `${checkpointParameter(config.environment)}: set allow-non-empty-target: true to copy over them ` +
             `(every v1 item is written again; items only on v2 stay, and parity will name them)`);
@@ -92142,10 +92142,9 @@ async function planDynamoDbStep(ctx) {
         },
     };
 }
-async function holdsItems(ctx, table) {
-    const out = await ctx.clients
-        .dynamodb(ctx.config.regions.primary)
-        .send(new dist_cjs/* ScanCommand */.Zy5({ TableName: table, Limit: 1, Select: 'COUNT' }));
+/** One item is enough to tell: a Scan of one, counted. */
+async function holdsItems(dynamodb, table) {
+    const out = await dynamodb.send(new dist_cjs/* ScanCommand */.Zy5({ TableName: table, Limit: 1, Select: 'COUNT' }));
     return (out.Count ?? 0) > 0 || out.LastEvaluatedKey !== undefined;
 }
 

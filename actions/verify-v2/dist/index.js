@@ -103485,9 +103485,9 @@ function verificationEvents(health, parity, failOnWarning) {
     }
     if (parity) {
         const { postgres, dynamodb } = parity.output;
-        const equal = failing(parity.checks).length === 0;
+        const failed = failing(parity.checks);
         events.push({
-            type: equal ? 'parity-passed' : 'parity-failed',
+            type: failed.length === 0 ? 'parity-passed' : 'parity-failed',
             data: {
                 postgres: {
                     equal: postgres.equal,
@@ -103496,9 +103496,7 @@ function verificationEvents(health, parity, failOnWarning) {
                     tables: Object.fromEntries(postgres.tables
                         .slice(0, MAX_TABLES_LISTED)
                         .map((t) => [`${t.schema}.${t.name}`, [t.v1Rows ?? null, t.v2Rows ?? null]])),
-                    failing: failing(parity.checks)
-                        .map((c) => c.resource ?? c.id)
-                        .slice(0, MAX_TABLES_LISTED),
+                    failing: failed.map((c) => c.resource ?? c.id).slice(0, MAX_TABLES_LISTED),
                 },
                 dynamodb: {
                     equal: dynamodb.equal,

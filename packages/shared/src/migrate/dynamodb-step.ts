@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { copyTable, ssmCheckpointStore } from '../data/dynamodb/index.js';
 import { VerdictError } from '../errors/index.js';
 import { describeTable } from '../resources/dynamodb-table.js';
@@ -45,7 +45,7 @@ export async function planDynamoDbStep(ctx: MigrateContext): Promise<PlannedStep
   }
   const resuming =
     saved !== undefined && saved.sourceTable === config.v1.table && saved.targetTable === config.v2.table;
-  if (target && !resuming && !options.allowNonEmptyTarget && (await holdsItems(ctx, config.v2.table))) {
+  if (target && !resuming && !options.allowNonEmptyTarget && (await holdsItems(dynamodb, config.v2.table))) {
     problems.push(
       `the v2 table ${config.v2.table} already holds items and no interrupted copy is recorded at ` +
         `${checkpointParameter(config.environment)}: set allow-non-empty-target: true to copy over them ` +
@@ -81,9 +81,8 @@ export async function planDynamoDbStep(ctx: MigrateContext): Promise<PlannedStep
   };
 }
 
-async function holdsItems(ctx: MigrateContext, table: string): Promise<boolean> {
-  const out = await ctx.clients
-    .dynamodb(ctx.config.regions.primary)
-    .send(new ScanCommand({ TableName: table, Limit: 1, Select: 'COUNT' }));
+/** One item is enough to tell: a Scan of one, counted. */
+async function holdsItems(dynamodb: DynamoDBClient, table: string): Promise<boolean> {
+  const out = await dynamodb.send(new ScanCommand({ TableName: table, Limit: 1, Select: 'COUNT' }));
   return (out.Count ?? 0) > 0 || out.LastEvaluatedKey !== undefined;
 }
