@@ -50,6 +50,18 @@ describe('rule precedence', () => {
   });
 });
 
+describe('rules for one Region', () => {
+  test('apply to calls of that Region only, and leave the others to the general rules', () => {
+    const injector = new FaultInjector([
+      { operation: 'ssm:PutParameter', region: 'us-east-2', latencyMs: 3000 },
+      { operation: '*', latencyMs: 1 },
+    ]);
+    expect(injector.decide('ssm', 'PutParameter', 'us-east-2')).toEqual({ latencyMs: 3000 });
+    expect(injector.decide('ssm', 'PutParameter', 'us-east-1')).toEqual({ latencyMs: 1 });
+    expect(injector.decide('ssm', 'PutParameter')).toEqual({ latencyMs: 1 });
+  });
+});
+
 describe('seeded decisions', () => {
   const rules: FaultRule[] = [{ operation: '*', throttleRate: 0.3, serverErrorRate: 0.2 }];
 

@@ -19,6 +19,11 @@ export interface FaultRule {
   unprocessedRate?: number;
   /** Added before the call is answered. */
   latencyMs?: number;
+  /**
+   * Only calls signed for this Region (e.g. a slow us-east-2), so that a test can hold one Region's
+   * writes back while another's land. Any Region when absent.
+   */
+  region?: string;
 }
 
 export interface FaultDecision {
@@ -57,11 +62,12 @@ export class FaultInjector {
     this.rules = [];
   }
 
-  decide(service: string, operation: string): FaultDecision {
+  decide(service: string, operation: string, region?: string): FaultDecision {
+    const rules = this.rules.filter((r) => r.region === undefined || r.region === region);
     const rule =
-      this.rules.find((r) => r.operation === `${service}:${operation}`) ??
-      this.rules.find((r) => r.operation === `${service}:*`) ??
-      this.rules.find((r) => r.operation === '*');
+      rules.find((r) => r.operation === `${service}:${operation}`) ??
+      rules.find((r) => r.operation === `${service}:*`) ??
+      rules.find((r) => r.operation === '*');
     if (!rule) return { latencyMs: 0 };
     const decision: FaultDecision = { latencyMs: rule.latencyMs ?? 0 };
     const roll = this.random();

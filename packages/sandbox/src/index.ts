@@ -2,6 +2,13 @@ export { Sandbox, type SandboxOptions, type RequestRecord } from './server.js';
 export { AwsError } from './errors.js';
 export type { FaultRule } from './faults.js';
 export { World } from './world/world.js';
+export {
+  addAutoScalingGroup,
+  CONNECTIONS_PER_INSTANCE,
+  type Fleet,
+  type FleetInstance,
+  type GroupOptions,
+} from './fleet/index.js';
 export type * from './world/types.js';
 export { startLab, databaseUrlFlag, type Lab, type LabOptions } from './lab.js';
 export {

@@ -111,6 +111,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const databases = { v1, v2 };
     const load = async (name: string) => {
       const scenario = findScenario(name);
+      // The application's connections go before the world (and the databases) they point at.
+      await sandbox.fleet.reset();
       sandbox.world.clear();
       await scenario.apply({ sandbox, config, databases });
     };

@@ -109,8 +109,8 @@ describe('requests no service answers', () => {
       'an unknown JSON target',
       {
         'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'Logs_20140328.FilterLogEvents',
-        authorization: authorization(EAST1, 'logs'),
+        'x-amz-target': 'Kinesis_20131202.PutRecord',
+        authorization: authorization(EAST1, 'kinesis'),
       },
       '{}',
     ],
@@ -131,13 +131,13 @@ describe('requests no service answers', () => {
     await post(
       {
         'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'Logs_20140328.FilterLogEvents',
-        authorization: authorization(EAST2, 'logs'),
+        'x-amz-target': 'Kinesis_20131202.PutRecord',
+        authorization: authorization(EAST2, 'kinesis'),
       },
       '{}',
     );
     expect(sandbox.requests).toEqual([
-      { service: 'logs', operation: 'Logs_20140328.FilterLogEvents', region: EAST2, status: 400 },
+      { service: 'kinesis', operation: 'Kinesis_20131202.PutRecord', region: EAST2, status: 400 },
     ]);
   });
 });

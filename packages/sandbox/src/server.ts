@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_CREDENTIALS } from './credentials.js';
 import { AwsError } from './errors.js';
 import { FaultInjector, type FaultRule } from './faults.js';
+import { Fleet } from './fleet/index.js';
 import { JsonDispatcher, jsonError } from './protocols/json.js';
 import { QueryDispatcher, queryError } from './protocols/query.js';
 import type { JsonService, RawReply, RequestContext } from './protocols/types.js';
@@ -39,6 +40,8 @@ export class Sandbox {
   readonly requests: RequestRecord[] = [];
   /** The sandbox's clock; tests may replace it to move time. */
   now: () => Date = () => new Date();
+  /** The application instances of the world's Auto Scaling groups (./fleet/). */
+  readonly fleet = new Fleet(this.world, () => this.now());
 
   private readonly query = new QueryDispatcher();
   private readonly json = new JsonDispatcher();
@@ -56,6 +59,7 @@ export class Sandbox {
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const sandbox = new Sandbox(options);
     await sandbox.listen(options.port ?? 0);
+    sandbox.fleet.start();
     return sandbox;
   }
 
@@ -79,6 +83,8 @@ export class Sandbox {
   }
 
   async stop(): Promise<void> {
+    // First, while the databases and services it uses are still there.
+    await this.fleet.stop();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -163,7 +169,7 @@ export class Sandbox {
     answer: () => Promise<RawReply>,
     json?: JsonService,
   ): Promise<RawReply> {
-    const decision = this.faults.decide(ctx.service, ctx.operation);
+    const decision = this.faults.decide(ctx.service, ctx.operation, ctx.region);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     let reply: RawReply;
     if (decision.fault) {

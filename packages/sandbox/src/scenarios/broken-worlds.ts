@@ -121,6 +121,18 @@ export const brokenWorlds: Scenario[] = [
         .failingSnapshotClusters.add(config.v1.primaryCluster.toLowerCase());
     },
   ),
+  variant('refresh-fails', "Every instance refresh of the DR Region's group fails halfway.", (ctx) => {
+    const { config, sandbox } = ctx;
+    sandbox.world.region(config.regions.dr).autoScalingGroups.get(config.autoScalingGroups.dr)!.failsRefresh =
+      true;
+  }),
+  variant(
+    'v2-unhealthy',
+    'The v2 primary cluster answers connections but fails queries: an application on v2 logs database errors.',
+    (ctx) => {
+      ctx.sandbox.world.unhealthyClusters.add(ctx.config.v2.primaryCluster);
+    },
+  ),
   variant(
     'backup-fails',
     'An on-demand backup of the v1 table never becomes AVAILABLE (it ends DELETED).',

@@ -5,6 +5,7 @@ import type { PostgresServer } from '../postgres/index.js';
 import { addCluster, addGlobalCluster, addInstance } from '../world/aurora-builders.js';
 import type { DbCluster } from '../world/types.js';
 import type { World } from '../world/world.js';
+import { addFleetGroups } from './fleet-groups.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 /** Instances per cluster in the guide's stack (its cleanup script loops over 0 and 1). */
@@ -24,16 +25,22 @@ export const guideWorld: Scenario = {
   apply: async (ctx) => {
     await applyGuideAccount(ctx);
     await resetDatabases(ctx);
+    // The application is connected to v1 by the time the world is ready.
+    await ctx.sandbox.fleet.settle();
   },
 };
 
-/** The AWS side of the guide's world: clusters, instances, global clusters, tables, secrets, parameters. */
+/**
+ * The AWS side of the guide's world: clusters, instances, global clusters, tables, secrets, parameters,
+ * and the application's Auto Scaling groups (whose instances the caller awaits with `fleet.settle()`).
+ */
 export async function applyGuideAccount(ctx: ScenarioContext): Promise<void> {
   const { config, databases } = ctx;
   addGeneration(ctx, config.v1, databases.v1);
   addGeneration(ctx, config.v2, databases.v2);
   await createTables(ctx, [config.v1.table, config.v2.table]);
   addParameters(ctx);
+  addFleetGroups(ctx);
 }
 
 function addGeneration(ctx: ScenarioContext, generation: Generation, server: PostgresServer): void {

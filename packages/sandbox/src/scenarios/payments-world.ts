@@ -42,6 +42,7 @@ export function createPaymentsWorld(options: PaymentsWorldOptions): Scenario {
       await withDynamoDb(ctx, config.regions.primary, (client) =>
         seedSessions(client, config.v1.table, { items: options.items }),
       );
+      await ctx.sandbox.fleet.settle();
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { JsonService, QueryService } from '../protocols/types.js';
+import { autoScalingService } from './autoscaling/index.js';
 import { cloudWatchService } from './cloudwatch/index.js';
 import { createDynamoDbService } from './dynamodb/index.js';
+import { logsService } from './logs/index.js';
 import { rdsService } from './rds/index.js';
 import { secretsManagerService } from './secrets-manager/index.js';
 import { ssmService } from './ssm/index.js';
@@ -15,8 +17,8 @@ export interface ServiceSet {
 export function createServices(): ServiceSet {
   const dynamodb = createDynamoDbService();
   return {
-    query: [rdsService],
-    json: [dynamodb.service, cloudWatchService, ssmService, secretsManagerService],
+    query: [rdsService, autoScalingService],
+    json: [dynamodb.service, cloudWatchService, ssmService, secretsManagerService, logsService],
     close: () => dynamodb.close(),
   };
 }

@@ -169,6 +169,91 @@ export interface BackupTimings {
   tableBackupMs: number;
 }
 
+/**
+ * Preferences of an instance refresh, as StartInstanceRefresh was given them (defaults filled in as
+ * AWS does: MinHealthyPercentage 90).
+ */
+export interface RefreshPreferences {
+  minHealthyPercentage: number;
+  instanceWarmup?: number;
+  skipMatching: boolean;
+}
+
+/**
+ * One instance refresh of a group. AWS's statuses: Pending, InProgress, Successful, Failed, Cancelling,
+ * Cancelled (and the rollback ones, which the sandbox never enters). Advanced by the fleet
+ * (../fleet/), which replaces the group's instances as the refresh goes.
+ */
+export interface InstanceRefresh {
+  id: string;
+  groupName: string;
+  status: string;
+  statusReason?: string;
+  startTime: Date;
+  endTime?: Date;
+  percentageComplete: number;
+  instancesToUpdate: number;
+  preferences: RefreshPreferences;
+}
+
+/** An application instance of a group, as DescribeAutoScalingGroups lists it. */
+export interface GroupInstance {
+  instanceId: string;
+  /** Pending, InService, Terminating, ... */
+  lifecycleState: string;
+  healthStatus: 'Healthy' | 'Unhealthy';
+  availabilityZone: string;
+  launchedAt: Date;
+}
+
+/**
+ * An Auto Scaling group running the application. Its instances read the SSM parameters when they
+ * start (../fleet/) and then hold connections to the database the endpoint parameter names.
+ */
+export interface AutoScalingGroup {
+  name: string;
+  region: string;
+  arn: string;
+  desiredCapacity: number;
+  minSize: number;
+  maxSize: number;
+  instances: GroupInstance[];
+  /** Newest first, as DescribeInstanceRefreshes returns them. */
+  refreshes: InstanceRefresh[];
+  /**
+   * Where the application finds its parameters, in order: the first Region that holds a parameter is
+   * the one read (the guide keeps them in the primary Region only, which the DR fleet then reads).
+   */
+  parameterRegions: string[];
+  /** The CloudWatch Logs group the application writes to (`/aws/application/{env}`). */
+  logGroup: string;
+  /** A scenario's broken refresh: every refresh of this group fails about halfway. */
+  failsRefresh: boolean;
+  /** DescribeAutoScalingGroups' CreatedTime; when absent, the time of the call. */
+  createdAt?: Date;
+  /**
+   * The names of the parameters the application reads (config `parameters`); when absent, the guide's
+   * `/app/{env}/...` names, `{env}` being the last segment of `logGroup`.
+   */
+  parameterNames?: { endpoint: string; passwordSecret: string; dynamodbTable: string };
+}
+
+/** One event of a CloudWatch Logs group. */
+export interface LogEvent {
+  logStreamName: string;
+  /** Milliseconds since the epoch, as Logs keeps them. */
+  timestamp: number;
+  ingestionTime: number;
+  message: string;
+  eventId: string;
+}
+
+/** How fast instance refreshes go in this world, in milliseconds of real time. */
+export interface RefreshTimings {
+  /** Time to replace one batch of instances. */
+  batchMs: number;
+}
+
 /** State kept per region, keyed by the region of each request's credential scope. */
 export interface RegionState {
   clusters: Map<string, DbCluster>;
@@ -187,4 +272,8 @@ export interface RegionState {
   failingBackupTables: Set<string>;
   /** Tables with point-in-time recovery enabled (DescribeContinuousBackups); off by default, as in AWS. */
   pointInTimeRecoveryTables: Set<string>;
+  /** Auto Scaling groups, by name. */
+  autoScalingGroups: Map<string, AutoScalingGroup>;
+  /** CloudWatch Logs groups, by name: their events in the order written. */
+  logGroups: Map<string, LogEvent[]>;
 }

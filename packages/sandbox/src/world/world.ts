@@ -1,4 +1,4 @@
-import type { BackupTimings, GlobalCluster, RegionState } from './types.js';
+import type { BackupTimings, GlobalCluster, RefreshTimings, RegionState } from './types.js';
 import { ACCOUNT_ID } from './types.js';
 
 /**
@@ -7,6 +7,9 @@ import { ACCOUNT_ID } from './types.js';
  */
 export const DEFAULT_BACKUP_TIMINGS: BackupTimings = { clusterSnapshotMs: 1500, tableBackupMs: 1500 };
 
+/** A refresh of the guide's small groups takes a second or two here: long enough to be watched. */
+export const DEFAULT_REFRESH_TIMINGS: RefreshTimings = { batchMs: 400 };
+
 /** The whole emulated account: per-region state, plus global clusters, which span regions. */
 export class World {
   readonly accountId = ACCOUNT_ID;
@@ -14,6 +17,12 @@ export class World {
   readonly globalClusters = new Map<string, GlobalCluster>();
   /** Tests shorten or lengthen these; `clear()` restores the defaults. */
   backupTimings: BackupTimings = { ...DEFAULT_BACKUP_TIMINGS };
+  refreshTimings: RefreshTimings = { ...DEFAULT_REFRESH_TIMINGS };
+  /**
+   * Clusters (by identifier) that a scenario made unhealthy: application instances connected to them
+   * log database errors to their log group.
+   */
+  readonly unhealthyClusters = new Set<string>();
 
   region(name: string): RegionState {
     let state = this.regions.get(name);
@@ -30,6 +39,8 @@ export class World {
         tableBackups: new Map(),
         failingBackupTables: new Set(),
         pointInTimeRecoveryTables: new Set(),
+        autoScalingGroups: new Map(),
+        logGroups: new Map(),
       };
       this.regions.set(name, state);
     }
@@ -45,6 +56,8 @@ export class World {
     this.regions.clear();
     this.globalClusters.clear();
     this.backupTimings = { ...DEFAULT_BACKUP_TIMINGS };
+    this.refreshTimings = { ...DEFAULT_REFRESH_TIMINGS };
+    this.unhealthyClusters.clear();
   }
 
   arn(service: string, region: string, resource: string): string {
