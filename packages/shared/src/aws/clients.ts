@@ -1,7 +1,9 @@
 // Types only: each SDK client package is one CommonJS file holding every command of its service, so a
 // value import here would put all five services into every action's bundle. The action that builds an
 // AwsClients hands over the classes it uses, and only those packages are bundled.
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -22,6 +24,8 @@ export interface AwsServiceClasses {
   secretsManager?: typeof SecretsManagerClient;
   ssm?: typeof SSMClient;
   cloudwatch?: typeof CloudWatchClient;
+  logs?: typeof CloudWatchLogsClient;
+  autoScaling?: typeof AutoScalingClient;
 }
 
 export interface AwsClientOptions {
@@ -56,6 +60,8 @@ const packages: Record<keyof AwsServiceClasses, [className: string, packageName:
   secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
   ssm: ['SSMClient', '@aws-sdk/client-ssm'],
   cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
+  logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
+  autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
 };
 
 /**
@@ -88,6 +94,14 @@ export class AwsClients {
 
   cloudwatch(region: string): CloudWatchClient {
     return this.client('cloudwatch', 'cloudwatch', region);
+  }
+
+  autoScaling(region: string): AutoScalingClient {
+    return this.client('autoScaling', 'autoscaling', region);
+  }
+
+  logs(region: string): CloudWatchLogsClient {
+    return this.client('logs', 'logs', region);
   }
 
   /** Close every client's sockets so that the process can exit promptly. */

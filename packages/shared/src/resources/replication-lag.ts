@@ -1,4 +1,5 @@
-import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { latest, max, readMetrics } from './metric-data.js';
 
 export interface LagReading {
   /** Largest lag seen in the window, in milliseconds; undefined when there was no data point. */
@@ -19,28 +20,20 @@ export async function readReplicationLag(
 ): Promise<LagReading> {
   const end = options.now ?? new Date();
   const start = new Date(end.getTime() - options.windowMinutes * 60_000);
-  const out = await cloudwatch.send(
-    new GetMetricDataCommand({
-      StartTime: start,
-      EndTime: end,
-      ScanBy: 'TimestampDescending',
-      MetricDataQueries: [
-        {
-          Id: 'lag',
-          MetricStat: {
-            Metric: {
-              Namespace: 'AWS/RDS',
-              MetricName: 'AuroraGlobalDBReplicationLag',
-              Dimensions: [{ Name: 'DBClusterIdentifier', Value: secondaryClusterIdentifier }],
-            },
-            Period: 60,
-            Stat: 'Maximum',
-          },
-        },
-      ],
-    }),
+  const [lag] = await readMetrics(
+    cloudwatch,
+    [
+      {
+        id: 'lag',
+        namespace: 'AWS/RDS',
+        metricName: 'AuroraGlobalDBReplicationLag',
+        dimensions: { DBClusterIdentifier: secondaryClusterIdentifier },
+        stat: 'Maximum',
+        periodSeconds: 60,
+      },
+    ],
+    { start, end },
   );
-  const values = out.MetricDataResults?.find((r) => r.Id === 'lag')?.Values ?? [];
-  if (values.length === 0) return { points: 0 };
-  return { maxMs: Math.max(...values), latestMs: values[0], points: values.length };
+  if (!lag || lag.missing) return { points: 0 };
+  return { maxMs: max(lag), latestMs: latest(lag)?.value, points: lag.points.length };
 }
