@@ -90246,6 +90246,8 @@ const clients_packages = {
     secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
     ssm: ['SSMClient', '@aws-sdk/client-ssm'],
     cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
+    logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
+    autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
 };
 /**
  * One client per (service, region), created on first use and reused: clients hold connection pools and
@@ -90271,6 +90273,12 @@ class AwsClients {
     }
     cloudwatch(region) {
         return this.client('cloudwatch', 'cloudwatch', region);
+    }
+    autoScaling(region) {
+        return this.client('autoScaling', 'autoscaling', region);
+    }
+    logs(region) {
+        return this.client('logs', 'logs', region);
     }
     /** Close every client's sockets so that the process can exit promptly. */
     destroy() {
@@ -102423,6 +102431,22 @@ function readInteger(name, options = {}) {
     return parsed;
 }
 /** One of a fixed set of words; matched in any letter case and returned as spelled in `allowed`. */
+/**
+ * A decimal number (`1.5`, `0.25`): for durations where a fraction of a minute or an hour is meaningful,
+ * such as a short bake in a rehearsal. Same bounds and message shape as readInteger.
+ */
+function readDecimal(name, options = {}) {
+    const value = core/* getInput */.V4(name);
+    if (value === '')
+        return options.default;
+    const min = options.min ?? 0;
+    const expected = options.max === undefined ? `a number of at least ${min}` : `a number from ${min} to ${options.max}`;
+    const parsed = /^[+]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isFinite(parsed) || parsed < min || (options.max !== undefined && parsed > options.max)) {
+        throw new input_error/* InputError */.d(name, `must be ${expected} (e.g. 15 or 0.5); got '${value}'.`);
+    }
+    return parsed;
+}
 function readChoice(name, allowed, defaultValue) {
     const value = core/* getInput */.V4(name);
     if (value === '')
@@ -102446,6 +102470,7 @@ function createActionIO(action) {
         string: readString,
         boolean: readBoolean,
         integer: readInteger,
+        decimal: readDecimal,
         choice: readChoice,
         secret(value) {
             (0,mask/* maskSecret */.$)(value);

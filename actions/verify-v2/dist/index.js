@@ -2848,7 +2848,7 @@ __webpack_unused_export__ = GetInsightRuleReportCommand;
 __webpack_unused_export__ = GetInsightRuleReportInput$;
 __webpack_unused_export__ = GetInsightRuleReportOutput$;
 __webpack_unused_export__ = GetMetricData$;
-exports.Soe = GetMetricDataCommand;
+__webpack_unused_export__ = GetMetricDataCommand;
 __webpack_unused_export__ = GetMetricDataInput$;
 __webpack_unused_export__ = GetMetricDataOutput$;
 __webpack_unused_export__ = GetMetricStatistics$;
@@ -3047,7 +3047,7 @@ __webpack_unused_export__ = paginateDescribeAlarmHistory;
 __webpack_unused_export__ = paginateDescribeAlarms;
 __webpack_unused_export__ = paginateDescribeAnomalyDetectors;
 __webpack_unused_export__ = paginateDescribeInsightRules;
-__webpack_unused_export__ = paginateGetMetricData;
+exports.stM = paginateGetMetricData;
 __webpack_unused_export__ = paginateListAlarmMuteRules;
 __webpack_unused_export__ = paginateListDashboards;
 __webpack_unused_export__ = paginateListManagedInsightRules;
@@ -92352,7 +92352,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1425);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6765);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('verify-v2', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .verifyV2 */ .m);
@@ -92362,7 +92362,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1425:
+/***/ 6765:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -92402,6 +92402,8 @@ const clients_packages = {
     secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
     ssm: ['SSMClient', '@aws-sdk/client-ssm'],
     cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
+    logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
+    autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
 };
 /**
  * One client per (service, region), created on first use and reused: clients hold connection pools and
@@ -92427,6 +92429,12 @@ class AwsClients {
     }
     cloudwatch(region) {
         return this.client('cloudwatch', 'cloudwatch', region);
+    }
+    autoScaling(region) {
+        return this.client('autoScaling', 'autoscaling', region);
+    }
+    logs(region) {
+        return this.client('logs', 'logs', region);
     }
     /** Close every client's sockets so that the process can exit promptly. */
     destroy() {
@@ -93200,6 +93208,90 @@ async function describeGlobalCluster(rds, identifier) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/resources/metric-data.ts
+
+/*
+ * Reading CloudWatch metrics with GetMetricData: many metrics in one call, every page read (results
+ * still `PartialData` continue under `NextToken`, aws.md §13), datapoints returned in time order. A
+ * metric without datapoints is reported as missing, never as zero: CloudWatch sends nothing for a
+ * period in which nothing was published, which proves nothing either way.
+ */
+/** GetMetricData takes at most 500 metrics a call. */
+const MAX_QUERIES_PER_CALL = 500;
+/** Every requested metric over the window, in the order requested. */
+async function readMetrics(cloudwatch, requests, window) {
+    const readings = [];
+    // A window that has not opened yet (a look right at its start) holds nothing; CloudWatch would
+    // refuse it (StartTime must be less than EndTime).
+    if (window.end.getTime() <= window.start.getTime()) {
+        return requests.map((request) => ({ request, points: [], missing: true }));
+    }
+    for (let from = 0; from < requests.length; from += MAX_QUERIES_PER_CALL) {
+        readings.push(...(await readBatch(cloudwatch, requests.slice(from, from + MAX_QUERIES_PER_CALL), window)));
+    }
+    return readings;
+}
+async function readBatch(cloudwatch, requests, window) {
+    const collected = new Map(requests.map((request) => [request.id, { points: [] }]));
+    const pages = (0,dist_cjs/* paginateGetMetricData */.stM)({ client: cloudwatch }, {
+        StartTime: window.start,
+        EndTime: window.end,
+        ScanBy: 'TimestampAscending',
+        MetricDataQueries: requests.map(toQuery),
+    });
+    for await (const page of pages) {
+        for (const result of page.MetricDataResults ?? []) {
+            const into = result.Id === undefined ? undefined : collected.get(result.Id);
+            if (!into)
+                continue;
+            const timestamps = result.Timestamps ?? [];
+            const values = result.Values ?? [];
+            timestamps.forEach((timestamp, i) => {
+                const value = values[i];
+                if (value !== undefined && Number.isFinite(value))
+                    into.points.push({ timestamp, value });
+            });
+            if (result.StatusCode !== undefined)
+                into.statusCode = result.StatusCode;
+        }
+    }
+    return requests.map((request) => {
+        const { points, statusCode } = collected.get(request.id);
+        points.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+        return { request, points, missing: points.length === 0, ...(statusCode ? { statusCode } : {}) };
+    });
+}
+function toQuery(request) {
+    return {
+        Id: request.id,
+        MetricStat: {
+            Metric: {
+                Namespace: request.namespace,
+                MetricName: request.metricName,
+                Dimensions: Object.entries(request.dimensions).map(([Name, Value]) => ({ Name, Value })),
+            },
+            Period: request.periodSeconds,
+            Stat: request.stat,
+        },
+        ReturnData: true,
+    };
+}
+/** The most recent datapoint, or undefined when there is none. */
+function latest(series) {
+    return series.points[series.points.length - 1];
+}
+/** The largest value, or undefined when there is no datapoint. */
+function max(series) {
+    return series.points.length === 0 ? undefined : Math.max(...series.points.map((point) => point.value));
+}
+/** The sum of the values (e.g. capacity units over a window), or undefined when there is no datapoint. */
+function total(series) {
+    return series.points.length === 0 ? undefined : series.points.reduce((sum, point) => sum + point.value, 0);
+}
+function hasData(series) {
+    return series.points.length > 0;
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/resources/replication-lag.ts
 
 /**
@@ -93209,29 +93301,19 @@ async function describeGlobalCluster(rds, identifier) {
 async function readReplicationLag(cloudwatch, secondaryClusterIdentifier, options) {
     const end = options.now ?? new Date();
     const start = new Date(end.getTime() - options.windowMinutes * 60_000);
-    const out = await cloudwatch.send(new dist_cjs/* GetMetricDataCommand */.Soe({
-        StartTime: start,
-        EndTime: end,
-        ScanBy: 'TimestampDescending',
-        MetricDataQueries: [
-            {
-                Id: 'lag',
-                MetricStat: {
-                    Metric: {
-                        Namespace: 'AWS/RDS',
-                        MetricName: 'AuroraGlobalDBReplicationLag',
-                        Dimensions: [{ Name: 'DBClusterIdentifier', Value: secondaryClusterIdentifier }],
-                    },
-                    Period: 60,
-                    Stat: 'Maximum',
-                },
-            },
-        ],
-    }));
-    const values = out.MetricDataResults?.find((r) => r.Id === 'lag')?.Values ?? [];
-    if (values.length === 0)
+    const [lag] = await readMetrics(cloudwatch, [
+        {
+            id: 'lag',
+            namespace: 'AWS/RDS',
+            metricName: 'AuroraGlobalDBReplicationLag',
+            dimensions: { DBClusterIdentifier: secondaryClusterIdentifier },
+            stat: 'Maximum',
+            periodSeconds: 60,
+        },
+    ], { start, end });
+    if (!lag || lag.missing)
         return { points: 0 };
-    return { maxMs: Math.max(...values), latestMs: values[0], points: values.length };
+    return { maxMs: max(lag), latestMs: latest(lag)?.value, points: lag.points.length };
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/verify/cluster-checks.ts
@@ -103819,6 +103901,22 @@ function readInteger(name, options = {}) {
     return parsed;
 }
 /** One of a fixed set of words; matched in any letter case and returned as spelled in `allowed`. */
+/**
+ * A decimal number (`1.5`, `0.25`): for durations where a fraction of a minute or an hour is meaningful,
+ * such as a short bake in a rehearsal. Same bounds and message shape as readInteger.
+ */
+function readDecimal(name, options = {}) {
+    const value = core/* getInput */.V4(name);
+    if (value === '')
+        return options.default;
+    const min = options.min ?? 0;
+    const expected = options.max === undefined ? `a number of at least ${min}` : `a number from ${min} to ${options.max}`;
+    const parsed = /^[+]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isFinite(parsed) || parsed < min || (options.max !== undefined && parsed > options.max)) {
+        throw new input_error/* InputError */.d(name, `must be ${expected} (e.g. 15 or 0.5); got '${value}'.`);
+    }
+    return parsed;
+}
 function readChoice(name, allowed, defaultValue) {
     const value = core/* getInput */.V4(name);
     if (value === '')
@@ -103842,6 +103940,7 @@ function createActionIO(action) {
         string: readString,
         boolean: readBoolean,
         integer: readInteger,
+        decimal: readDecimal,
         choice: readChoice,
         secret(value) {
             (0,mask/* maskSecret */.$)(value);

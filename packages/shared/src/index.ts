@@ -10,3 +10,5 @@ export * from './verify/index.js';
 export * from './migrate/index.js';
 export * from './github/index.js';
 export * from './ledger/index.js';
+export * from './cutover/index.js';
+export * from './rollback/index.js';

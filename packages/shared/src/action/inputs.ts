@@ -55,6 +55,23 @@ export function readInteger(name: string, options: IntegerInputOptions = {}): nu
 }
 
 /** One of a fixed set of words; matched in any letter case and returned as spelled in `allowed`. */
+/**
+ * A decimal number (`1.5`, `0.25`): for durations where a fraction of a minute or an hour is meaningful,
+ * such as a short bake in a rehearsal. Same bounds and message shape as readInteger.
+ */
+export function readDecimal(name: string, options: IntegerInputOptions = {}): number | undefined {
+  const value = core.getInput(name);
+  if (value === '') return options.default;
+  const min = options.min ?? 0;
+  const expected =
+    options.max === undefined ? `a number of at least ${min}` : `a number from ${min} to ${options.max}`;
+  const parsed = /^[+]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(parsed) || parsed < min || (options.max !== undefined && parsed > options.max)) {
+    throw new InputError(name, `must be ${expected} (e.g. 15 or 0.5); got '${value}'.`);
+  }
+  return parsed;
+}
+
 export function readChoice<T extends string>(name: string, allowed: readonly T[], defaultValue: T): T {
   const value = core.getInput(name);
   if (value === '') return defaultValue;

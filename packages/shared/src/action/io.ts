@@ -1,7 +1,14 @@
 import * as core from '@actions/core';
 import type { JobSummary } from '../report/summary.js';
 import { redact } from '../secrets/redact.js';
-import { readBoolean, readChoice, readInteger, readString, type IntegerInputOptions } from './inputs.js';
+import {
+  readBoolean,
+  readChoice,
+  readDecimal,
+  readInteger,
+  readString,
+  type IntegerInputOptions,
+} from './inputs.js';
 import { maskSecret } from './mask.js';
 
 /** What an action's body gets: typed inputs, secret masking, outputs, logging and the job summary. */
@@ -14,6 +21,8 @@ export interface ActionIO {
   boolean(name: string, options: { default: boolean }): boolean;
   integer(name: string, options: IntegerInputOptions & { default: number }): number;
   integer(name: string, options?: IntegerInputOptions): number | undefined;
+  /** A decimal number, e.g. minutes of a bake (`0.5`). */
+  decimal(name: string, options: IntegerInputOptions & { default: number }): number;
   choice<T extends string>(name: string, allowed: readonly T[], defaultValue: T): T;
   /** Mask `value` everywhere (log, outputs, summary, errors) and return it. */
   secret(value: string): string;
@@ -30,6 +39,7 @@ export function createActionIO(action: string): ActionIO {
     string: readString as ActionIO['string'],
     boolean: readBoolean,
     integer: readInteger as ActionIO['integer'],
+    decimal: readDecimal as ActionIO['decimal'],
     choice: readChoice,
     secret(value) {
       maskSecret(value);
