@@ -74,4 +74,25 @@ describe('a clean cutover', () => {
     expect(mutatingCalls(lab, from)).toEqual([]);
     expect(appParameters(lab)).toEqual(before);
   });
+
+  it("records who approved the run's environment gate, from GitHub's review history of the run", async () => {
+    await migratedAndVerified(lab);
+    lab.github.setApprovals('example-org/payments-platform', 4242, [
+      { state: 'approved', login: 'dba-on-call', environments: ['dev-cutover'], comment: 'go' },
+    ]);
+    const run = await runCutover(lab, {}, { env: { ...lab.github.env(), GITHUB_RUN_ID: '4242' } });
+    expect(run.exitCode).toBe(0);
+    const recorded = JSON.parse(run.outputs['ledger']!) as { approvers: unknown };
+    expect(recorded.approvers).toEqual({
+      known: true,
+      reviews: [{ login: 'dba-on-call', state: 'approved', environments: ['dev-cutover'], comment: 'go' }],
+    });
+    expect(lab.github.requests).toContainEqual(
+      expect.objectContaining({
+        path: '/repos/example-org/payments-platform/actions/runs/4242/approvals',
+        status: 200,
+      }),
+    );
+    expect(everythingPrinted(run)).toContain('approved by dba-on-call');
+  });
 });

@@ -160,6 +160,8 @@ describe('serving a scenario', () => {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+      // The lab's GitHub REST endpoints, so that an action run by hand never reaches api.github.com.
+      GITHUB_API_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
     });
     const databases = /^# v1 database: 127\.0\.0\.1:(\d+), v2 database: 127\.0\.0\.1:(\d+)$/m.exec(printed);
     expect(databases).not.toBeNull();

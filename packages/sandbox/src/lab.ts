@@ -12,6 +12,7 @@ import {
   type PostgresMajor,
   type PostgresServer,
 } from './postgres/index.js';
+import { GitHubApi } from './github/index.js';
 import { findScenario, type DatabaseServers } from './scenarios/index.js';
 import { Sandbox, type SandboxOptions } from './server.js';
 
@@ -54,7 +55,13 @@ export interface Lab {
   caFile: string;
   databases: DatabaseServers;
   config: MigrationConfig;
-  /** Variables that point an action's dist/ at the sandbox. */
+  /**
+   * The GitHub REST endpoints the ledger calls (a run's review history), which `env()` points every run
+   * at in place of api.github.com. A run is given the token only when a test passes `github.env()`, as a
+   * workflow step is given GITHUB_TOKEN only when its `env` says so.
+   */
+  github: GitHubApi;
+  /** Variables that point an action's dist/ at the sandbox (AWS) and at `github` (GITHUB_API_URL). */
   env(): Record<string, string>;
   /** Replace the AWS state with a scenario's (the database servers are kept and reset by it). */
   load(scenario: string): Promise<void>;
@@ -108,6 +115,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const caFile = v2.tls?.caFile ?? v1.tls?.caFile ?? (await writeCaFile(ca, started));
     const sandbox = await Sandbox.start(options);
     started.push(sandbox);
+    const github = await GitHubApi.start();
+    started.push(github);
     const databases = { v1, v2 };
     const load = async (name: string) => {
       const scenario = findScenario(name);
@@ -123,7 +132,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       caFile,
       databases,
       config,
-      env: () => sandbox.env(config.regions.primary),
+      github,
+      env: () => ({ ...sandbox.env(config.regions.primary), GITHUB_API_URL: github.url }),
       load,
       stop: stopAll,
     };
