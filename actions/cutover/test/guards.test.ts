@@ -56,6 +56,18 @@ describe('cutover refuses, changing nothing', () => {
     expect(await refusedWithNoChange()).toMatch(/older than 24 h \(verification-max-age-hours\)/);
   });
 
+  it("with a parity fresh by the runner's clock but older than the window by AWS's", async () => {
+    await migratedAndVerified(lab);
+    // AWS's clock (the sandbox's, sent in every Date header) is 30 hours ahead of the runner's.
+    const realNow = lab.sandbox.now;
+    lab.sandbox.now = () => new Date(Date.now() + 30 * 3_600_000);
+    try {
+      expect(await refusedWithNoChange()).toMatch(/older than 24 h \(verification-max-age-hours\)/);
+    } finally {
+      lab.sandbox.now = realNow;
+    }
+  });
+
   it('while an instance refresh is running on either group', async () => {
     await migratedAndVerified(lab);
     const { autoScalingGroups, regions } = lab.config;

@@ -119,7 +119,9 @@ export class Sandbox {
     const body = await readBody(req);
     const headers = flatHeaders(req);
     const reply = await this.answer(body, headers);
-    res.writeHead(reply.status, reply.headers);
+    // AWS's Date header, from the sandbox's clock: the SDK corrects its clock skew from it, and the
+    // toolkit measures freshness on AWS's time through that correction (shared aws/aws-time.ts).
+    res.writeHead(reply.status, { date: this.now().toUTCString(), ...reply.headers });
     res.end(reply.body);
   }
 

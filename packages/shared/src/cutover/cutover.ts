@@ -1,3 +1,4 @@
+import { awsTime } from '../aws/aws-time.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { MigrationConfig } from '../config/types.js';
 import type { SslMode } from '../data/ssl-mode.js';
@@ -59,7 +60,9 @@ export interface CutoverContext {
  */
 export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
   const { config, clients, ledger, options, log } = ctx;
-  const freshness = () => ({ maxAgeHours: options.verificationMaxAgeHours, now: new Date() });
+  // Ages are measured on AWS's clock, which the ledger's own calls have just shown the client.
+  const ssm = clients.ssm(config.regions.primary);
+  const freshness = () => ({ maxAgeHours: options.verificationMaxAgeHours, now: awsTime(ssm) });
   const view = await ledger.read();
   const guard = checkCutoverAllowed(view, freshness());
   if (!guard.ok) {
