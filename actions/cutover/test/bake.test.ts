@@ -7,6 +7,7 @@ import {
   ledgerTypes,
   migratedAndVerified,
   runCutover,
+  runRollback,
 } from './phase3.js';
 
 let lab: Lab;
@@ -87,5 +88,27 @@ describe('a bake without figures', () => {
     const run = await runCutover(lab, { 'log-group': '/aws/application/nobody-logs-here' });
     expect(run.outputs['bake']).toBe('inconclusive');
     expect(run.exitCode).toBe(1);
+  });
+});
+
+describe('a refresh that fails', () => {
+  it('fails the cutover naming the group, records it, and the rollback then restores everything', async () => {
+    await migratedAndVerified(lab, 'refresh-fails');
+    const { regions, autoScalingGroups } = lab.config;
+    const before = appParameters(lab);
+    const run = await runCutover(lab);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['bake']).toBe('');
+    expect(errorsOf(run).join('\n')).toMatch(
+      /failed after the parameters changed: .*dr-asg-dev \(us-east-2\).*Failed/s,
+    );
+    expect((await ledgerTypes(lab)).at(-1)).toBe('cutover-failed');
+
+    // The group is mended; the person on call runs the rollback the message named.
+    lab.sandbox.world.region(regions.dr).autoScalingGroups.get(autoScalingGroups.dr)!.failsRefresh = false;
+    const rollback = await runRollback(lab);
+    expect(rollback.exitCode).toBe(0);
+    expect(appParameters(lab)).toEqual(before);
+    expect(await fleetConnections(lab.databases.v2)).toBe(0);
   });
 });
