@@ -24,7 +24,7 @@ export interface BakeOptions {
   since: Date;
 }
 
-/** DatabaseConnections of each side just before the cutover (the latest peak), where CloudWatch had one. */
+/** DatabaseConnections of each side just before the cutover, where CloudWatch had a figure. */
 export interface Baselines {
   v1?: number;
   v2?: number;
@@ -32,7 +32,12 @@ export interface Baselines {
 
 export type BakeOutcome = BakeResult & { window: { start: string; end: string } };
 
-/** The latest per-minute peak of each side's connections before anything changes. */
+/**
+ * Each side's connections before anything changes, from the latest minute: v1's peak (what the bake's
+ * drain is measured against) and v2's floor. The floor, not the peak, for v2: a re-cutover soon after a
+ * rollback finds v2's last minute still holding the peak of the previous cutover, which would make
+ * the new traffic look like no rise at all.
+ */
 export async function readBaselines(
   clients: AwsClients,
   config: MigrationConfig,
@@ -40,11 +45,11 @@ export async function readBaselines(
 ): Promise<Baselines> {
   const end = new Date();
   const start = new Date(end.getTime() - BASELINE_MINUTES * 60_000);
-  const [v1, v2] = await readDatabaseConnections(
-    clients.cloudwatch(config.regions.primary),
-    [clusters.v1, clusters.v2],
-    { start, end, stat: 'Maximum' },
-  );
+  const cloudwatch = clients.cloudwatch(config.regions.primary);
+  const [[v1], [v2]] = await Promise.all([
+    readDatabaseConnections(cloudwatch, [clusters.v1], { start, end, stat: 'Maximum' }),
+    readDatabaseConnections(cloudwatch, [clusters.v2], { start, end, stat: 'Minimum' }),
+  ]);
   const v1Now = latest(v1!)?.value;
   const v2Now = latest(v2!)?.value;
   return { ...(v1Now !== undefined ? { v1: v1Now } : {}), ...(v2Now !== undefined ? { v2: v2Now } : {}) };
