@@ -5,7 +5,9 @@
  * bundled dist/ through the runner harness, in the order the workflows run them. Stops everything it
  * started, and exits non-zero when a phase does not end as the rehearsal expects.
  *
- * Phases so far: 1 (verify v2), 2 (back up v1, copy, parity). Later phases join here as their actions land.
+ * Phases so far: 1 (verify v2), 2 (back up v1, copy, parity, a drill), 3 (cutover with a short bake,
+ * rollback, parity again, cutover again), and a second environment (`staging`, its own lab) whose v2 is
+ * unhealthy: its cutover bakes, fails and rolls back by itself. Phase 4 joins here when it lands.
  * `--v1-database-url` / `--v2-database-url` point the clusters at PostgreSQL servers the user already runs
  * (a restored copy of production, an empty server): nothing is seeded into or changed in v1 given that way.
  */
@@ -85,6 +87,75 @@ interface Phase {
   refusal?: RegExp;
   /** Done to the world just before the phase runs (a drill's sabotage). */
   before?: (lab: Lab) => Promise<void>;
+  /** Outputs the phase must end with (Phase 3: `cut-over`, `bake`, `rolled-back`). */
+  outputs?: Record<string, string>;
+}
+
+/**
+ * A short bake, so that the rehearsal takes seconds: the sandbox's CloudWatch figures move every second,
+ * where AWS's move every minute and a real bake is the action's default 15 minutes.
+ */
+const REHEARSAL_BAKE_MINUTES = '0.1';
+
+/** Phase 3 on a migrated and verified environment: cutover, rollback, parity again, cutover again. */
+function cutoverPhases(environment: string): Phase[] {
+  const common = { environment, 'bake-minutes': REHEARSAL_BAKE_MINUTES };
+  return [
+    {
+      title: `Phase 3 — cutover (steps 3.1 to 3.3): parameters to v2, both fleets refreshed, a ${REHEARSAL_BAKE_MINUTES}-minute bake`,
+      action: 'actions/cutover',
+      inputs: common,
+      expect: 'success',
+      outputs: { 'cut-over': 'true', bake: 'passed' },
+    },
+    {
+      title:
+        'Phase 3 — rollback (step 3.4): the parameters the cutover replaced, restored; traffic proved back on v1',
+      action: 'actions/rollback',
+      inputs: { environment },
+      expect: 'success',
+      outputs: { 'rolled-back': 'true' },
+    },
+    {
+      title: 'Phase 2 — verify parity again: a cutover after a rollback needs a parity newer than it',
+      action: 'actions/verify-v2',
+      inputs: { environment, check: 'parity' },
+      expect: 'success',
+    },
+    {
+      title: 'Phase 3 — cutover again',
+      action: 'actions/cutover',
+      inputs: common,
+      expect: 'success',
+      outputs: { 'cut-over': 'true', bake: 'passed' },
+    },
+  ];
+}
+
+/** The second environment, whose v2 is unhealthy: the application on v2 logs database errors. */
+function unhealthyPhases(environment: string): Phase[] {
+  return [
+    {
+      title: `${environment}: Phase 2 — migrate data`,
+      action: 'actions/migrate-data',
+      inputs: { environment },
+      expect: 'success',
+    },
+    {
+      title: `${environment}: verify v2 health and parity`,
+      action: 'actions/verify-v2',
+      inputs: { environment, check: 'all' },
+      expect: 'success',
+    },
+    {
+      title: `${environment}: Phase 3 — cutover with auto-rollback: the bake must fail and roll back by itself`,
+      action: 'actions/cutover',
+      inputs: { environment, 'bake-minutes': REHEARSAL_BAKE_MINUTES, 'auto-rollback': 'true' },
+      expect: 'failure',
+      refusal: /bake failed.*rolled back/s,
+      outputs: { 'cut-over': 'false', bake: 'failed' },
+    },
+  ];
 }
 
 /**
@@ -156,7 +227,19 @@ function phases(lab: Lab, environment: string, schema: 'copy' | 'existing'): Pha
               );
             },
           },
+          {
+            title: 'Drill undone — the payment put back: parity passes again, so the cutover may go',
+            action: 'actions/verify-v2',
+            inputs: { ...common, check: 'parity' },
+            expect: 'success' as const,
+            before: async () => {
+              await v2.session((c) =>
+                c.query(`UPDATE public.payments SET memo = left(memo, -1) WHERE id = 1234`),
+              );
+            },
+          },
         ]),
+    ...cutoverPhases(environment),
   ];
 }
 
@@ -171,17 +254,45 @@ async function runPhase(lab: Lab, phase: Phase): Promise<boolean> {
   });
   printReport(run);
   if (phase.action.endsWith('migrate-data')) printMigration(run);
+  printPhase3(run);
   const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
   for (const message of errors) console.log(`    ::error:: ${message.slice(0, 600)}`);
   const succeeded = run.exitCode === 0;
   const refusedAsExpected = !phase.refusal || errors.some((e) => phase.refusal!.test(e));
-  const asExpected = succeeded === (phase.expect === 'success') && refusedAsExpected;
+  const outputsAsExpected = Object.entries(phase.outputs ?? {}).every(
+    ([name, value]) => run.outputs[name] === value,
+  );
+  const asExpected = succeeded === (phase.expect === 'success') && refusedAsExpected && outputsAsExpected;
   const outcome = succeeded ? 'succeeded' : `failed (exit ${run.exitCode})`;
   console.log(
     `  ${asExpected ? '✔' : '✘'} ${phase.action} ${outcome} in ${(run.durationMs / 1000).toFixed(1)} s — expected ${phase.expect}`,
   );
   if (!asExpected) console.log(`\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
   return asExpected;
+}
+
+/** Phase 3's figures: its outputs, the bake's checks, and the rollback's timings as it logged them. */
+function printPhase3(run: ActionRun): void {
+  const shown = ['cut-over', 'bake', 'rolled-back'].filter((name) => run.outputs[name] !== undefined);
+  if (shown.length > 0)
+    console.log(`    ${shown.map((name) => `${name}: ${run.outputs[name] || '—'}`).join(', ')}`);
+  for (const line of run.stdout.split('\n')) {
+    if (/^ {2}(pass|fail|inconclusive): /.test(line)) console.log(`    ${line.trim()}`);
+    const timing = /^(Every parameter restored|Traffic back on v1) (\d+) ms after the rollback started/.exec(
+      line,
+    );
+    if (timing) console.log(`    ${timing[1]} in ${(Number(timing[2]) / 1000).toFixed(2)} s`);
+  }
+  if (run.outputs['writes-at-risk']) {
+    const risk = JSON.parse(run.outputs['writes-at-risk']) as {
+      afterTraffic?: { rows: number; items?: { written: number } };
+    };
+    if (risk.afterTraffic) {
+      console.log(
+        `    writes at risk: ${risk.afterTraffic.rows} rows, ${risk.afterTraffic.items?.written ?? 0} items on v2 since the cutover`,
+      );
+    }
+  }
 }
 
 /** The migration's record as the later phases' guards will read it: one line per event, on AWS's clock. */
@@ -198,6 +309,25 @@ async function printLedger(lab: Lab): Promise<void> {
   } finally {
     ssm.destroy();
   }
+}
+
+/** After the automatic rollback: every parameter the application reads names v1 again. */
+function parametersOnV1(lab: Lab): boolean {
+  const { parameters, regions, v1 } = lab.config;
+  const held = lab.sandbox.world.region(regions.primary).parameters;
+  const onV1 =
+    held.get(parameters.passwordSecret)?.value === v1.secret &&
+    held.get(parameters.dynamodbTable)?.value === v1.table;
+  console.log(`  ${onV1 ? '✔' : '✘'} the parameters name v1 again (${v1.secret}, ${v1.table})`);
+  return onV1;
+}
+
+/** Runs the phases in order, stopping at the first that does not end as expected. */
+async function runPhases(lab: Lab, list: Phase[]): Promise<boolean> {
+  for (const phase of list) {
+    if (!(await runPhase(lab, phase))) return false;
+  }
+  return true;
 }
 
 async function main(): Promise<number> {
@@ -227,15 +357,23 @@ async function main(): Promise<number> {
     console.log(`  sandbox ${lab.sandbox.url}; v1 ${v1.redactedUrl()}; v2 ${v2.redactedUrl()}`);
     const { schema, note } = schemaMode(v1);
     console.log(`  ${note}`);
-    for (const phase of phases(lab, environment, schema)) {
-      if (!(await runPhase(lab, phase))) {
-        ok = false;
-        break;
-      }
-    }
+    ok = await runPhases(lab, phases(lab, environment, schema));
     await printLedger(lab);
   } finally {
     await lab.stop();
+  }
+  if (ok) {
+    // Its own lab: the sandbox's config (names, fleet) is one environment's, and its servers are the
+    // lab's own even when the first environment ran on the user's databases.
+    const other = environment === 'staging' ? 'qa' : 'staging';
+    console.log(`\nA second environment, "${other}", whose v2 is unhealthy (scenario v2-unhealthy)…`);
+    const unhealthy = await startLab({ environment: other, scenario: 'v2-unhealthy' });
+    try {
+      ok = (await runPhases(unhealthy, unhealthyPhases(other))) && parametersOnV1(unhealthy);
+      await printLedger(unhealthy);
+    } finally {
+      await unhealthy.stop();
+    }
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
