@@ -13,6 +13,8 @@
  * The data phase (scripts/bench/): the DynamoDB copy against a naive loop and the server's ceiling, the
  * PostgreSQL copy against pg_dump | pg_restore and pgcopydb, and the parity against count(*), a bare read
  * and the usual ordered digest.
+ * The rollback (scripts/bench/rollback.ts): with 50 ms latency on every AWS call, the time from its start
+ * to every parameter restored and the sequential round trips it took. Target: one round, under 2 s.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -1,4 +1,4 @@
-export { Sandbox, type SandboxOptions, type RequestRecord } from './server.js';
+export { Sandbox, type SandboxOptions, type RequestRecord, type TimedRequest } from './server.js';
 export { AwsError } from './errors.js';
 export type { FaultRule } from './faults.js';
 export { World } from './world/world.js';

@@ -21,6 +21,20 @@ export interface SandboxOptions {
   seed?: number;
 }
 
+/**
+ * When a call came and went (ms on the sandbox process's clock), and for SSM the parameter it named: the
+ * benchmarks count sequential round trips from it.
+ */
+export interface TimedRequest {
+  service: string;
+  operation: string;
+  region: string;
+  /** SSM's `Name`, when the call names one parameter. */
+  name?: string;
+  startedAt: number;
+  endedAt: number;
+}
+
 /** One call the sandbox answered: tests use the log to prove which calls were (or were not) made. */
 export interface RequestRecord {
   service: string;
@@ -38,6 +52,8 @@ export class Sandbox {
   readonly world = new World();
   readonly faults: FaultInjector;
   readonly requests: RequestRecord[] = [];
+  /** The same calls with their times, in the order they were answered. */
+  readonly timeline: TimedRequest[] = [];
   /** The sandbox's clock; tests may replace it to move time. */
   now: () => Date = () => new Date();
   /** The application instances of the world's Auto Scaling groups (./fleet/). */
@@ -145,6 +161,7 @@ export class Sandbox {
         ctx,
         () => this.json.dispatch(ctx, jsonTarget.service, body, headers),
         jsonTarget.service,
+        ctx.service === 'ssm' ? parameterName(body) : undefined,
       );
     }
     if (this.query.handles(ctx.service)) {
@@ -170,7 +187,9 @@ export class Sandbox {
     ctx: RequestContext,
     answer: () => Promise<RawReply>,
     json?: JsonService,
+    name?: string,
   ): Promise<RawReply> {
+    const startedAt = performance.now();
     const decision = this.faults.decide(ctx.service, ctx.operation, ctx.region);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     let reply: RawReply;
@@ -193,7 +212,25 @@ export class Sandbox {
       status: reply.status,
       ...(decision.fault ? { fault: decision.fault } : {}),
     });
+    this.timeline.push({
+      service: ctx.service,
+      operation: ctx.operation,
+      region: ctx.region,
+      ...(name !== undefined ? { name } : {}),
+      startedAt,
+      endedAt: performance.now(),
+    });
     return reply;
+  }
+}
+
+/** The `Name` of an SSM call's JSON body, when it has one. */
+function parameterName(body: Buffer): string | undefined {
+  try {
+    const name = (JSON.parse(body.toString('utf8')) as { Name?: unknown }).Name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
   }
 }
 
