@@ -113,6 +113,47 @@ describe('rollback after a cutover', () => {
   });
 });
 
+describe('rollback of a cutover that died while refreshing', () => {
+  it('cancels the refresh still running, then restores and refreshes both groups', async () => {
+    await migratedAndVerified(lab);
+    const before = appParameters(lab);
+    const { world } = lab.sandbox;
+    // Slow batches, so that the cutover dies with its refreshes under way.
+    world.refreshTimings.batchMs = 3_000;
+    const refreshing = () =>
+      [lab.config.regions.primary, lab.config.regions.dr].some((region) =>
+        [...world.region(region).autoScalingGroups.values()].some(
+          (g) => g.refreshes[0]?.status === 'InProgress',
+        ),
+      );
+    const run = await runCutover(
+      lab,
+      {},
+      {
+        onSpawn: (child) => {
+          const timer = setInterval(() => {
+            if (refreshing()) {
+              clearInterval(timer);
+              child.kill('SIGKILL');
+            }
+          }, 5);
+          child.once('exit', () => clearInterval(timer));
+        },
+      },
+    );
+    expect(run.signal).toBe('SIGKILL');
+    expect(refreshing()).toBe(true);
+    world.refreshTimings.batchMs = 400;
+
+    const rollback = await runRollback(lab);
+    expect(rollback.exitCode).toBe(0);
+    expect(rollback.stdout).toMatch(/Cancelled the instance refresh \S+ of (primary|dr)-asg-dev/);
+    expect(appParameters(lab)).toEqual(before);
+    expect(await fleetConnections(lab.databases.v2)).toBe(0);
+    expect(await fleetConnections(lab.databases.v1)).toBeGreaterThan(0);
+  });
+});
+
 describe('rollback with no cutover in the ledger', () => {
   it('refuses without the explicit v1 values, naming the inputs, and changes nothing', async () => {
     await lab.load('guide-world');
