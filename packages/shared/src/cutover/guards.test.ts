@@ -78,5 +78,13 @@ describe('checkCutoverAllowed', () => {
       reason: expect.stringContaining('did not complete: run the rollback'),
     });
     expect(halfway.ok === false && halfway.alreadyCutOver).toBeUndefined();
+    const failed = guard(
+      ...verified,
+      event(3, 'cutover-started', 0.5),
+      event(4, 'cutover-completed', 0.4),
+      event(5, 'cutover-failed', 0.3, { reason: 'the bake failed' }),
+    );
+    expect(failed).toMatchObject({ ok: false, reason: expect.stringContaining('failed (event 5') });
+    expect(failed.ok === false && failed.reason).toContain('the bake failed');
   });
 });

@@ -40,6 +40,15 @@ export function checkCutoverAllowed(view: LedgerView, freshness: FreshnessOption
         alreadyCutOver: state.completed,
       };
     }
+    if (state.failed) {
+      return {
+        ok: false,
+        reason:
+          `the cutover of ${view.environment} that began at ${state.started.at.toISOString()} failed ` +
+          `(event ${state.failed.sequence}, ${state.failed.at.toISOString()}: ${String(state.failed.data['reason'] ?? 'no reason recorded')}) ` +
+          'and was not rolled back: run the rollback workflow for this environment first',
+      };
+    }
     return {
       ok: false,
       reason:
