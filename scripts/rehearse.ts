@@ -315,10 +315,17 @@ async function printLedger(lab: Lab): Promise<void> {
 function parametersOnV1(lab: Lab): boolean {
   const { parameters, regions, v1 } = lab.config;
   const held = lab.sandbox.world.region(regions.primary).parameters;
+  const endpoint = held.get(parameters.endpoint);
+  const server = lab.databases.v1;
+  // The endpoint is compared, never printed: it is a SecureString's value.
   const onV1 =
+    endpoint?.type === 'SecureString' &&
+    endpoint.value === `${server.host}:${server.port}` &&
     held.get(parameters.passwordSecret)?.value === v1.secret &&
     held.get(parameters.dynamodbTable)?.value === v1.table;
-  console.log(`  ${onV1 ? '✔' : '✘'} the parameters name v1 again (${v1.secret}, ${v1.table})`);
+  console.log(
+    `  ${onV1 ? '✔' : '✘'} the parameters name v1 again (the endpoint as a SecureString, ${v1.secret}, ${v1.table})`,
+  );
   return onV1;
 }
 

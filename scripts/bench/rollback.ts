@@ -71,13 +71,12 @@ async function measure(lab: Lab, parameterRegions: string): Promise<Figures> {
   const writes = calls.filter(appWrite);
   const lastWrite = Math.max(...writes.map((c) => c.endedAt));
   const upToRestore = calls.filter((c) => c.endedAt <= lastWrite);
-  const firstWrite = Math.min(...writes.map((c) => c.startedAt));
   return {
     writes: writes.length,
     restoredMs,
     roundTrips: sequentialRoundTrips(upToRestore),
     // The writes themselves: one round when every write began before the first one ended.
-    restoreRounds: sequentialRoundTrips(writes.filter((c) => c.startedAt >= firstWrite)),
+    restoreRounds: sequentialRoundTrips(writes),
   };
 }
 
