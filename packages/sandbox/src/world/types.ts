@@ -24,6 +24,10 @@ export interface DbCluster {
   /** Identifier of the global cluster this cluster is a member of, if any. */
   globalClusterIdentifier?: string;
   createdAt: Date;
+  /** Set by DeleteDBCluster: `deleting` until it has run, then gone (../services/rds/lifecycle.ts). */
+  deletion?: TimedTransition;
+  /** Set by RemoveFromGlobalCluster: `promoting` until it has run, then `available`. */
+  promotion?: TimedTransition;
 }
 
 export interface DbInstance {
@@ -37,6 +41,8 @@ export interface DbInstance {
   engine: string;
   isClusterWriter: boolean;
   createdAt: Date;
+  /** Set by DeleteDBInstance: `deleting` until it has run, then gone. */
+  deletion?: TimedTransition;
 }
 
 export interface GlobalClusterMember {
@@ -53,6 +59,30 @@ export interface GlobalCluster {
   storageEncrypted: boolean;
   deletionProtection: boolean;
   members: GlobalClusterMember[];
+  /** Set by DeleteGlobalCluster: `deleting` until it has run, then gone. */
+  deletion?: TimedTransition;
+}
+
+/**
+ * A change of state that ends on the sandbox's clock, not by a timer: it has run once `durationMs`
+ * has passed since `startedAt` (./progress.ts). The duration is fixed when the change starts, from the
+ * world's `deletionTimings`, so that a test changing the timings later does not move it.
+ */
+export interface TimedTransition {
+  startedAt: Date;
+  durationMs: number;
+}
+
+/** How long deletions and promotions take in this world, in milliseconds of the sandbox's clock. */
+export interface DeletionTimings {
+  /** DeleteDBInstance: `deleting`, then gone. */
+  instanceMs: number;
+  /** DeleteDBCluster: `deleting`, then gone. */
+  clusterMs: number;
+  /** RemoveFromGlobalCluster: the removed cluster is `promoting`, then `available`. */
+  promoteMs: number;
+  /** DeleteGlobalCluster: `deleting`, then gone. */
+  globalClusterMs: number;
 }
 
 export interface TableReplica {

@@ -1,4 +1,4 @@
-import type { BackupTimings, GlobalCluster, RefreshTimings, RegionState } from './types.js';
+import type { BackupTimings, DeletionTimings, GlobalCluster, RefreshTimings, RegionState } from './types.js';
 import { ACCOUNT_ID } from './types.js';
 
 /**
@@ -6,6 +6,17 @@ import { ACCOUNT_ID } from './types.js';
  * waiter sees it `creating` at least once, short enough for a test or the rehearsal.
  */
 export const DEFAULT_BACKUP_TIMINGS: BackupTimings = { clusterSnapshotMs: 1500, tableBackupMs: 1500 };
+
+/**
+ * Deleting or promoting the guide's small clusters takes a second or so here: long enough that a waiter
+ * polling every 0.2 to 1 s sees `deleting` or `promoting` at least once, short enough for a test.
+ */
+export const DEFAULT_DELETION_TIMINGS: DeletionTimings = {
+  instanceMs: 1200,
+  clusterMs: 1200,
+  promoteMs: 800,
+  globalClusterMs: 500,
+};
 
 /** A refresh of the guide's small groups takes a second or two here: long enough to be watched. */
 export const DEFAULT_REFRESH_TIMINGS: RefreshTimings = { batchMs: 400 };
@@ -18,6 +29,7 @@ export class World {
   /** Tests shorten or lengthen these; `clear()` restores the defaults. */
   backupTimings: BackupTimings = { ...DEFAULT_BACKUP_TIMINGS };
   refreshTimings: RefreshTimings = { ...DEFAULT_REFRESH_TIMINGS };
+  deletionTimings: DeletionTimings = { ...DEFAULT_DELETION_TIMINGS };
   /**
    * Clusters (by identifier) that a scenario made unhealthy: application instances connected to them
    * log database errors to their log group.
@@ -57,6 +69,7 @@ export class World {
     this.globalClusters.clear();
     this.backupTimings = { ...DEFAULT_BACKUP_TIMINGS };
     this.refreshTimings = { ...DEFAULT_REFRESH_TIMINGS };
+    this.deletionTimings = { ...DEFAULT_DELETION_TIMINGS };
     this.unhealthyClusters.clear();
   }
 

@@ -43,3 +43,17 @@ export function invalidDBClusterState(message: string): AwsError {
 export function invalidParameterCombination(message: string): AwsError {
   return new AwsError('InvalidParameterCombination', message, 400);
 }
+
+/** On the wire `InvalidDBInstanceState`; the SDK names it InvalidDBInstanceStateFault. */
+export function invalidDBInstanceState(message: string): AwsError {
+  return new AwsError('InvalidDBInstanceState', message, 400);
+}
+
+export function invalidGlobalClusterState(message: string): AwsError {
+  return new AwsError('InvalidGlobalClusterStateFault', message, 400);
+}
+
+/** AWS refuses a request without a required parameter; the SDK sends whatever it is given. */
+export function missingParameter(name: string): AwsError {
+  return new AwsError('MissingParameter', `The request must contain the parameter ${name}.`, 400);
+}

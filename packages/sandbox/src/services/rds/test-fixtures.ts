@@ -1,6 +1,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import type { Sandbox } from '../../server.js';
-import { sandboxClient } from '../../test-support.js';
+import { failure, sandboxClient, type ServiceError } from '../../test-support.js';
 import {
   addCluster as addWorldCluster,
   addGlobalCluster,
@@ -67,4 +67,31 @@ export function addGlobalDatabase(world: World, env = 'dev') {
     { clusterArn: dr.arn, isWriter: false },
   ]);
   return { primary, dr, global };
+}
+
+/**
+ * The RDS part of the world as plain data (clusters, instances, snapshots per region, global clusters),
+ * so that a test can show a refused call left it exactly as it was.
+ */
+export function rdsState(world: World): unknown {
+  const regions = world
+    .regionNames()
+    .sort()
+    .map((name) => {
+      const state = world.region(name);
+      return {
+        name,
+        clusters: [...state.clusters.values()],
+        instances: [...state.instances.values()],
+        snapshots: [...state.clusterSnapshots.values()],
+      };
+    });
+  return JSON.parse(JSON.stringify({ regions, globals: [...world.globalClusters.values()] })) as unknown;
+}
+
+/** The call fails with `name` and HTTP `status`; returns the error for further checks. */
+export async function refusal(call: Promise<unknown>, name: string, status = 400): Promise<ServiceError> {
+  const error = await failure(call);
+  expect({ name: error.name, status: error.$metadata.httpStatusCode }).toEqual({ name, status });
+  return error;
 }
