@@ -14,6 +14,7 @@ import {
 } from './postgres/index.js';
 import { GitHubApi } from './github/index.js';
 import { findScenario, type DatabaseServers } from './scenarios/index.js';
+import { resetClock } from './clock.js';
 import { Sandbox, type SandboxOptions } from './server.js';
 
 type Side = 'v1' | 'v2';
@@ -122,6 +123,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       const scenario = findScenario(name);
       // The application's connections go before the world (and the databases) they point at.
       await sandbox.fleet.reset();
+      // A scenario starts at today's time, whatever time an earlier test let pass.
+      resetClock(sandbox);
       sandbox.world.clear();
       await scenario.apply({ sandbox, config, databases });
     };

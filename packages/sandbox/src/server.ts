@@ -10,6 +10,7 @@ import { JsonDispatcher, jsonError } from './protocols/json.js';
 import { QueryDispatcher, queryError } from './protocols/query.js';
 import type { JsonService, RawReply, RequestContext } from './protocols/types.js';
 import { createServices, type ServiceSet } from './services/index.js';
+import { answerS3, s3Operation, S3_SIGNING_NAME } from './services/s3/index.js';
 import { credentialScope } from './sigv4.js';
 import { World } from './world/world.js';
 
@@ -134,14 +135,19 @@ export class Sandbox {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const headers = flatHeaders(req);
-    const reply = await this.answer(body, headers);
+    const reply = await this.answer(body, headers, req.method ?? 'GET', req.url ?? '/');
     // AWS's Date header, from the sandbox's clock: the SDK corrects its clock skew from it, and the
     // toolkit measures freshness on AWS's time through that correction (shared aws/aws-time.ts).
     res.writeHead(reply.status, { date: this.now().toUTCString(), ...reply.headers });
     res.end(reply.body);
   }
 
-  private async answer(body: Buffer, headers: Record<string, string>): Promise<RawReply> {
+  private async answer(
+    body: Buffer,
+    headers: Record<string, string>,
+    method: string,
+    url: string,
+  ): Promise<RawReply> {
     const scope = credentialScope(headers['authorization']);
     const target = headers['x-amz-target'];
     const jsonTarget = this.json.resolve(target);
@@ -163,6 +169,11 @@ export class Sandbox {
         jsonTarget.service,
         ctx.service === 'ssm' ? parameterName(body) : undefined,
       );
+    }
+    if (ctx.service === S3_SIGNING_NAME) {
+      // S3 is REST: the operation is the method and path (services/s3/).
+      ctx.operation = s3Operation(method, url);
+      return this.record(ctx, async () => answerS3(ctx, method, url));
     }
     if (this.query.handles(ctx.service)) {
       ctx.operation = this.query.operationOf(body);

@@ -89,6 +89,49 @@ export interface TableReplica {
   regionName: string;
   /** CREATING, CREATION_FAILED, UPDATING, DELETING, ACTIVE, REGION_DISABLED, INACCESSIBLE_ENCRYPTION_CREDENTIALS */
   replicaStatus: string;
+  /** Set by UpdateTable's ReplicaUpdates Delete: DELETING until it has run, then gone. */
+  deletion?: TimedTransition;
+}
+
+/**
+ * An export of a table to S3 (ExportTableToPointInTime). Its status follows from the clock:
+ * IN_PROGRESS until `startedAt + durationMs`, then COMPLETED, or FAILED with `failure`.
+ */
+export interface TableExport {
+  arn: string;
+  region: string;
+  tableArn: string;
+  tableId: string;
+  bucket: string;
+  prefix: string;
+  format: string;
+  clientToken: string;
+  startedAt: Date;
+  exportTime: Date;
+  durationMs: number;
+  itemCount: number;
+  billedSizeBytes: number;
+  /** Fixed when the export starts: why it will end FAILED (no such bucket, a scenario's broken export). */
+  failure?: { code: string; message: string };
+  /** Whether its files were put in the bucket (once, when it is first seen COMPLETED). */
+  written: boolean;
+}
+
+/** An S3 bucket: its Region and objects. */
+export interface Bucket {
+  name: string;
+  region: string;
+  /** A bucket this account may not use: HeadBucket answers 403. */
+  forbidden: boolean;
+  objects: Map<string, { body: string; lastModified: Date }>;
+}
+
+/** How long DynamoDB's table changes take in this world, in milliseconds of the sandbox's clock. */
+export interface TableTimings {
+  /** UpdateTable's ReplicaUpdates Delete: the replica is DELETING, then gone. */
+  replicaDeleteMs: number;
+  /** ExportTableToPointInTime: IN_PROGRESS, then COMPLETED. */
+  exportMs: number;
 }
 
 /**
@@ -302,6 +345,10 @@ export interface RegionState {
   failingBackupTables: Set<string>;
   /** Tables with point-in-time recovery enabled (DescribeContinuousBackups); off by default, as in AWS. */
   pointInTimeRecoveryTables: Set<string>;
+  /** Exports to S3, by ARN. */
+  tableExports: Map<string, TableExport>;
+  /** Tables whose exports end FAILED: a scenario's broken archive. */
+  failingExportTables: Set<string>;
   /** Auto Scaling groups, by name. */
   autoScalingGroups: Map<string, AutoScalingGroup>;
   /** CloudWatch Logs groups, by name: their events in the order written. */

@@ -1,4 +1,12 @@
-import type { BackupTimings, DeletionTimings, GlobalCluster, RefreshTimings, RegionState } from './types.js';
+import type {
+  BackupTimings,
+  Bucket,
+  DeletionTimings,
+  GlobalCluster,
+  RefreshTimings,
+  RegionState,
+  TableTimings,
+} from './types.js';
 import { ACCOUNT_ID } from './types.js';
 
 /**
@@ -18,6 +26,9 @@ export const DEFAULT_DELETION_TIMINGS: DeletionTimings = {
   globalClusterMs: 500,
 };
 
+/** Removing a replica or exporting the guide's small table takes a second or so here. */
+export const DEFAULT_TABLE_TIMINGS: TableTimings = { replicaDeleteMs: 1200, exportMs: 1500 };
+
 /** A refresh of the guide's small groups takes a second or two here: long enough to be watched. */
 export const DEFAULT_REFRESH_TIMINGS: RefreshTimings = { batchMs: 400 };
 
@@ -30,6 +41,9 @@ export class World {
   backupTimings: BackupTimings = { ...DEFAULT_BACKUP_TIMINGS };
   refreshTimings: RefreshTimings = { ...DEFAULT_REFRESH_TIMINGS };
   deletionTimings: DeletionTimings = { ...DEFAULT_DELETION_TIMINGS };
+  tableTimings: TableTimings = { ...DEFAULT_TABLE_TIMINGS };
+  /** S3 buckets, by name: one namespace across Regions, as in S3. */
+  readonly buckets = new Map<string, Bucket>();
   /**
    * Clusters (by identifier) that a scenario made unhealthy: application instances connected to them
    * log database errors to their log group.
@@ -51,6 +65,8 @@ export class World {
         tableBackups: new Map(),
         failingBackupTables: new Set(),
         pointInTimeRecoveryTables: new Set(),
+        tableExports: new Map(),
+        failingExportTables: new Set(),
         autoScalingGroups: new Map(),
         logGroups: new Map(),
       };
@@ -70,10 +86,24 @@ export class World {
     this.backupTimings = { ...DEFAULT_BACKUP_TIMINGS };
     this.refreshTimings = { ...DEFAULT_REFRESH_TIMINGS };
     this.deletionTimings = { ...DEFAULT_DELETION_TIMINGS };
+    this.tableTimings = { ...DEFAULT_TABLE_TIMINGS };
+    this.buckets.clear();
     this.unhealthyClusters.clear();
   }
 
   arn(service: string, region: string, resource: string): string {
     return `arn:aws:${service}:${region}:${this.accountId}:${resource}`;
   }
+}
+
+/** Puts an empty bucket into the world (as `aws s3 mb` would). */
+export function addBucket(
+  world: World,
+  name: string,
+  region: string,
+  options: { forbidden?: boolean } = {},
+): Bucket {
+  const bucket: Bucket = { name, region, forbidden: options.forbidden ?? false, objects: new Map() };
+  world.buckets.set(name, bucket);
+  return bucket;
 }

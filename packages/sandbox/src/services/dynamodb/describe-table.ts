@@ -26,12 +26,19 @@ export function replyTableName(reply: RawReply, member: 'Table' | 'TableDescript
  * (a table stuck UPDATING, say) and the replicas of a global table, which dynalite knows nothing of.
  * Errors (ResourceNotFoundException) and tables without an overlay pass through untouched.
  */
-export function overlayDescribeTable(reply: RawReply, overlay: TableOverlay | undefined): RawReply {
+export function overlayDescribeTable(
+  reply: RawReply,
+  overlay: TableOverlay | undefined,
+  status?: string,
+): RawReply {
   if (reply.status !== 200 || !overlay) return reply;
   const output = parse(reply);
   const table = output.Table;
   if (!table) return reply;
+  // While a replica is being removed the table is UPDATING (replica-updates.ts); dynalite's own
+  // CREATING or DELETING stands otherwise.
   if (overlay.tableStatus) table.TableStatus = overlay.tableStatus;
+  else if (status === 'UPDATING') table.TableStatus = status;
   if (overlay.replicas.length > 0) {
     table.Replicas = overlay.replicas.map((r) => ({
       RegionName: r.regionName,

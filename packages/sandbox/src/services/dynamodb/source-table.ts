@@ -39,17 +39,10 @@ interface DescribedTable {
  * signs (dynalite checks that a SigV4 header is present, never the signature).
  */
 export function sourceTableReader(agent: Agent, dynalites: RegionalDynalites): ReadSourceTable {
+  const call = dynaliteCaller(agent, dynalites);
   return async (ctx, name) => {
-    const body = Buffer.from(JSON.stringify({ TableName: name }), 'utf8');
-    const reply = await forward(agent, await dynalites.port(ctx.region), body, {
-      'x-amz-target': 'DynamoDB_20120810.DescribeTable',
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-date': amzDate(ctx.now()),
-      authorization:
-        `AWS4-HMAC-SHA256 Credential=${SANDBOX_CREDENTIALS.accessKeyId}/${amzDate(ctx.now()).slice(0, 8)}/` +
-        `${ctx.region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`,
-    });
-    const text = typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8');
+    const { status, text } = await call(ctx, ctx.region, 'DescribeTable', { TableName: name });
+    const reply = { status };
     if (reply.status !== 200) {
       if (text.includes('ResourceNotFoundException')) return undefined;
       throw new Error(`sandbox: dynalite refused DescribeTable ${name}: ${text}`);
@@ -66,6 +59,33 @@ export function sourceTableReader(agent: Agent, dynalites: RegionalDynalites): R
       keySchema: table.KeySchema,
       createdAt: new Date(table.CreationDateTime * 1000),
       billingMode: table.BillingModeSummary?.BillingMode ?? 'PROVISIONED',
+    };
+  };
+}
+
+/** A call of the sandbox's own to a Region's dynalite: the status and the reply's text. */
+export type DynaliteCall = (
+  ctx: RequestContext,
+  region: string,
+  operation: string,
+  input: Record<string, unknown>,
+) => Promise<{ status: number; text: string }>;
+
+/** Calls dynalite as the SDK would, signed as the SDK signs (dynalite checks that a SigV4 header is present, never the signature). */
+export function dynaliteCaller(agent: Agent, dynalites: RegionalDynalites): DynaliteCall {
+  return async (ctx, region, operation, input) => {
+    const body = Buffer.from(JSON.stringify(input), 'utf8');
+    const reply = await forward(agent, await dynalites.port(region), body, {
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-date': amzDate(ctx.now()),
+      authorization:
+        `AWS4-HMAC-SHA256 Credential=${SANDBOX_CREDENTIALS.accessKeyId}/${amzDate(ctx.now()).slice(0, 8)}/` +
+        `${region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`,
+    });
+    return {
+      status: reply.status,
+      text: typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8'),
     };
   };
 }
