@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Environments, renderEnvironment, type EnvironmentInput } from './environments.js';
 
 /*
  * A minimal GitHub REST API on 127.0.0.1 for tests: the endpoints the toolkit calls through
- * GITHUB_API_URL, answered from state a test sets. Only what the ledger needs today:
- * `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals` (github.md §4), behind a bearer token.
+ * GITHUB_API_URL, answered from state a test sets, behind a bearer token (github.md §4):
+ * - `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`: who reviewed a run (the ledger);
+ * - `GET /repos/{owner}/{repo}/environments/{name}`: an environment's protection rules (cleanup's gate).
  */
 
 /** One review of a run's environment gate, as a test describes it. */
@@ -31,13 +33,26 @@ export interface GitHubApiOptions {
   token?: string;
 }
 
-const DOCS = 'https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run';
+const REST_DOCS = 'https://docs.github.com/rest';
+const APPROVALS_DOCS =
+  'https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run';
+const ENVIRONMENT_DOCS = 'https://docs.github.com/rest/deployments/environments#get-an-environment';
 const APPROVALS = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/;
+/** The name is one path segment: a `/` in it arrives as `%2F`. */
+const ENVIRONMENT = /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)$/;
+
+/** A request the server knows: the repository it is about (for `deny`) and how it is answered. */
+interface Route {
+  repository: string;
+  docs: string;
+  answer: () => [number, unknown];
+}
 
 export class GitHubApi {
   readonly token: string;
   readonly requests: GitHubRequestRecord[] = [];
   private readonly approvals = new Map<string, ApprovalInput[]>();
+  private readonly environments = new Environments();
   private readonly denied = new Map<string, string>();
   private server?: Server;
   private baseUrl = '';
@@ -67,6 +82,15 @@ export class GitHubApi {
       runKey(repository, runId),
       approvals.map((a) => ({ ...a })),
     );
+  }
+
+  /**
+   * Creates the deployment environment `name` of `repository` with these protection rules, or replaces
+   * the rules of an existing one (names match case-insensitively, as on GitHub). `{}` is an environment
+   * without protection rules, as a job that names a missing environment creates it.
+   */
+  setEnvironment(repository: string, name: string, rules: EnvironmentInput = {}): void {
+    this.environments.set(repository, name, rules);
   }
 
   /**
@@ -110,19 +134,42 @@ export class GitHubApi {
   private answer(method: string, path: string, authenticated: boolean): [number, unknown] {
     // GitHub answers a missing or wrong token before it looks at the path.
     if (!authenticated)
-      return [
-        401,
-        { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
-      ];
-    const match = APPROVALS.exec(path);
-    if (method !== 'GET' || !match) return notFound();
-    const [, owner, repo, runId] = match as unknown as [string, string, string, string];
-    const repository = `${owner}/${repo}`;
-    const denial = this.denied.get(repository.toLowerCase());
-    if (denial !== undefined) return [403, { message: denial, documentation_url: DOCS, status: '403' }];
+      return [401, { message: 'Bad credentials', documentation_url: REST_DOCS, status: '401' }];
+    const route = this.route(method, path);
+    if (!route) return notFound(REST_DOCS);
+    const denial = this.denied.get(route.repository.toLowerCase());
+    if (denial !== undefined) return [403, { message: denial, documentation_url: route.docs, status: '403' }];
+    return route.answer();
+  }
+
+  private route(method: string, path: string): Route | undefined {
+    const approvals = method === 'GET' ? APPROVALS.exec(path) : null;
+    if (approvals) {
+      const [, owner, repo, runId] = approvals as unknown as [string, string, string, string];
+      const repository = `${owner}/${repo}`;
+      return { repository, docs: APPROVALS_DOCS, answer: () => this.answerApprovals(repository, runId) };
+    }
+    const environment = method === 'GET' ? ENVIRONMENT.exec(path) : null;
+    if (environment) {
+      const [, owner, repo, encoded] = environment as unknown as [string, string, string, string];
+      const name = decodeSegment(encoded);
+      if (name === undefined) return undefined;
+      const repository = `${owner}/${repo}`;
+      return { repository, docs: ENVIRONMENT_DOCS, answer: () => this.answerEnvironment(repository, name) };
+    }
+    return undefined;
+  }
+
+  private answerApprovals(repository: string, runId: string): [number, unknown] {
     const approvals = this.approvals.get(runKey(repository, runId));
-    if (!approvals) return notFound();
+    if (!approvals) return notFound(APPROVALS_DOCS);
     return [200, approvals.map((approval, index) => this.review(repository, approval, index))];
+  }
+
+  private answerEnvironment(repository: string, name: string): [number, unknown] {
+    const environment = this.environments.get(repository, name);
+    if (!environment) return notFound(ENVIRONMENT_DOCS);
+    return [200, renderEnvironment(this.baseUrl, repository, environment)];
   }
 
   /** An `environment-approvals` object as GitHub's OpenAPI describes it. */
@@ -149,8 +196,17 @@ function runKey(repository: string, runId: string | number): string {
   return `${repository.toLowerCase()}#${runId}`;
 }
 
-function notFound(): [number, unknown] {
-  return [404, { message: 'Not Found', documentation_url: DOCS, status: '404' }];
+function notFound(docs: string): [number, unknown] {
+  return [404, { message: 'Not Found', documentation_url: docs, status: '404' }];
+}
+
+/** A percent-encoded path segment, or undefined when it is not valid percent-encoding. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /** GitHub takes `Bearer <token>` and the older `token <token>`. */

@@ -4,3 +4,4 @@ export {
   type GitHubApiOptions,
   type GitHubRequestRecord,
 } from './api-server.js';
+export type { EnvironmentInput, EnvironmentReviewerInput } from './environments.js';

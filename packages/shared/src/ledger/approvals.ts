@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { getFromGitHub } from '../github/rest.js';
 import type { RunContext } from '../github/run-context.js';
 import type { Approvers, Review } from './event.js';
 
@@ -48,30 +49,20 @@ export async function readApprovals(source: ApprovalsSource): Promise<Approvers>
   if (token === undefined || token === '') {
     return unknown(`no GitHub token was given to read the run's approvals: ${TOKEN_HINT}`);
   }
-  const base = (source.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
-  const url = `${base}/repos/${run.repository}/actions/runs/${run.runId}/approvals`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: {
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        authorization: `Bearer ${token}`,
-        'user-agent': 'db-migration-toolkit',
-      },
-      signal: AbortSignal.timeout(source.timeoutMs ?? 10_000),
-    });
-  } catch (error) {
-    return unknown(`GitHub could not be reached at ${base} (${networkReason(error)})`);
+  const answer = await getFromGitHub({
+    ...(source.apiUrl !== undefined ? { apiUrl: source.apiUrl } : {}),
+    token,
+    path: `/repos/${run.repository}/actions/runs/${run.runId}/approvals`,
+    ...(source.timeoutMs !== undefined ? { timeoutMs: source.timeoutMs } : {}),
+  });
+  if (answer.outcome === 'unreachable') {
+    return unknown(`GitHub could not be reached at ${answer.base} (${answer.cause})`);
   }
-  if (!response.ok) return unknown(await refusalReason(response, run));
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
+  if (answer.outcome === 'refused') return unknown(refusalReason(answer.status, answer.message, run));
+  if (answer.outcome === 'not-json') {
     return unknown(`GitHub answered the review history of run ${run.runId} with a body that is not JSON`);
   }
-  const parsed = reviews.safeParse(body);
+  const parsed = reviews.safeParse(answer.body);
   if (!parsed.success) {
     return unknown(`GitHub answered the review history of run ${run.runId} in an unexpected form`);
   }
@@ -91,16 +82,10 @@ function unknown(reason: string): Approvers {
 }
 
 /** Why GitHub refused, in its own words (its `message`) and with what to change. */
-async function refusalReason(response: Response, run: RunContext): Promise<string> {
-  let message = '';
-  try {
-    const body = (await response.json()) as { message?: unknown };
-    if (typeof body.message === 'string') message = `: ${body.message.slice(0, 200)}`;
-  } catch {
-    // No JSON body: the status alone says enough.
-  }
-  const what = `GitHub answered ${response.status}${message} for the review history of run ${run.runId} of ${run.repository}`;
-  switch (response.status) {
+function refusalReason(status: number, githubMessage: string | undefined, run: RunContext): string {
+  const message = githubMessage ? `: ${githubMessage}` : '';
+  const what = `GitHub answered ${status}${message} for the review history of run ${run.runId} of ${run.repository}`;
+  switch (status) {
     case 401:
       return `${what}; the token was refused: ${TOKEN_HINT}`;
     case 403:
@@ -110,16 +95,4 @@ async function refusalReason(response: Response, run: RunContext): Promise<strin
     default:
       return what;
   }
-}
-
-function networkReason(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return 'no answer in time';
-  }
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string'
-    ? cause.code
-    : error instanceof Error
-      ? error.message
-      : String(error);
 }
