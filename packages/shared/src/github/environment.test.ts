@@ -1,5 +1,4 @@
 import { GitHubApi } from '@dbmig/sandbox';
-import { actionsRun } from '../ledger/ledger.fixture.js';
 import { readEnvironmentProtection } from './environment.js';
 
 let github: GitHubApi;
