@@ -49,6 +49,7 @@ interface SharedClientConfig {
 
 interface Destroyable {
   destroy(): void;
+  config: { systemClockOffset?: number };
   // Every SDK client has one; its type parameters differ per client and do not matter to the annotation.
   middlewareStack: unknown;
 }
@@ -71,6 +72,7 @@ const packages: Record<keyof AwsServiceClasses, [className: string, packageName:
 export class AwsClients {
   private readonly options: AwsClientOptions;
   private readonly cache = new Map<string, Destroyable>();
+  private lastAwsNow = 0;
 
   constructor(options: AwsClientOptions) {
     this.options = options;
@@ -102,6 +104,24 @@ export class AwsClients {
 
   logs(region: string): CloudWatchLogsClient {
     return this.client('logs', 'logs', region);
+  }
+
+  /**
+   * AWS's time now, as far as the clients of this run have seen it, for windows compared with AWS's own
+   * timestamps (CloudWatch datapoints, log events). The SDK's signer sets each client's clock offset
+   * from the Date header of every answer; that header has whole seconds, so every offset falls short by
+   * up to a second and the largest is the best. A client not yet answered (the first look at
+   * CloudWatch) borrows it. Never earlier than a time it gave before: a window's end is never before
+   * its start.
+   */
+  awsNow(): Date {
+    let offset: number | undefined;
+    for (const client of this.cache.values()) {
+      const own = client.config.systemClockOffset;
+      if (own !== undefined && own !== 0 && (offset === undefined || own > offset)) offset = own;
+    }
+    this.lastAwsNow = Math.max(this.lastAwsNow, Date.now() + (offset ?? 0));
+    return new Date(this.lastAwsNow);
   }
 
   /** Close every client's sockets so that the process can exit promptly. */

@@ -43,9 +43,10 @@ export async function readBaselines(
   config: MigrationConfig,
   clusters: { v1: string; v2: string },
 ): Promise<Baselines> {
-  const end = new Date();
-  const start = new Date(end.getTime() - BASELINE_MINUTES * 60_000);
   const cloudwatch = clients.cloudwatch(config.regions.primary);
+  // CloudWatch's timestamps are AWS's: so is the window (the clients' clock offset).
+  const end = clients.awsNow();
+  const start = new Date(end.getTime() - BASELINE_MINUTES * 60_000);
   const [[v1], [v2]] = await Promise.all([
     readDatabaseConnections(cloudwatch, [clusters.v1], { start, end, stat: 'Maximum' }),
     readDatabaseConnections(cloudwatch, [clusters.v2], { start, end, stat: 'Minimum' }),
@@ -78,7 +79,7 @@ export async function bake(
   const cloudwatch = clients.cloudwatch(config.regions.primary);
   const logs = clients.logs(config.regions.primary);
   for (;;) {
-    const window = { start: options.since, end: new Date() };
+    const window = { start: options.since, end: clients.awsNow() };
     const [[v1], [v2], [capacity], errorLogs] = await Promise.all([
       readDatabaseConnections(cloudwatch, [options.clusters.v1], { ...window, stat: 'Minimum' }),
       readDatabaseConnections(cloudwatch, [options.clusters.v2], { ...window, stat: 'Maximum' }),

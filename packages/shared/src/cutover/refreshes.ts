@@ -14,7 +14,7 @@ export function applicationGroups(config: MigrationConfig): Array<{ group: strin
 export interface RefreshOutcome {
   refreshes: Array<{ group: string; region: string; id: string }>;
   requestIds: string[];
-  /** When the last of them finished (runner's clock): the start of the window traffic is judged in. */
+  /** When the last of them finished (AWS's clock): the start of the window traffic is judged in. */
   finishedAt: Date;
 }
 
@@ -46,7 +46,8 @@ export async function refreshBothGroups(
     started.map(({ group, region, id }) => ({ client: clients.autoScaling(region), group, region, id })),
     { timeoutMs, onProgress: log },
   );
-  return { refreshes, requestIds, finishedAt: new Date() };
+  // AWS's clock, not the runner's: the window is compared with CloudWatch's timestamps.
+  return { refreshes, requestIds, finishedAt: clients.awsNow() };
 }
 
 /** Cancels whatever refresh is running on either group (a cutover's, cut short) and waits until it stops. */

@@ -133,6 +133,7 @@ export async function rollBack(ctx: RollbackContext): Promise<RollbackResult> {
   const traffic = await confirmTrafficReturned(clients.cloudwatch(config.regions.primary), {
     clusters,
     since: refreshes.finishedAt,
+    now: () => clients.awsNow(),
     timeoutMs: options.trafficTimeoutMs,
     log,
   });

@@ -28,6 +28,8 @@ export async function confirmTrafficReturned(
   options: {
     clusters: { v1: string; v2: string };
     since: Date;
+    /** AWS's time now (AwsClients.awsNow): CloudWatch's timestamps are AWS's, not the runner's. */
+    now: () => Date;
     timeoutMs: number;
     log(line: string): void;
   },
@@ -36,7 +38,7 @@ export async function confirmTrafficReturned(
   let delay = POLL_MS.first;
   let proof: TrafficProof;
   for (;;) {
-    const window = { start: options.since, end: new Date() };
+    const window = { start: options.since, end: options.now() };
     const [v1, v2] = await Promise.all([
       readDatabaseConnections(cloudwatch, [options.clusters.v1], { ...window, stat: 'Maximum' }),
       readDatabaseConnections(cloudwatch, [options.clusters.v2], { ...window, stat: 'Minimum' }),
