@@ -1,7 +1,13 @@
-export { Sandbox, type SandboxOptions, type RequestRecord, type TimedRequest } from './server.js';
+export {
+  Sandbox,
+  type CallInFlight,
+  type SandboxOptions,
+  type RequestRecord,
+  type TimedRequest,
+} from './server.js';
 export { AwsError } from './errors.js';
 export type { FaultRule } from './faults.js';
-export { World } from './world/world.js';
+export { World, addBucket } from './world/world.js';
 export {
   addAutoScalingGroup,
   CONNECTIONS_PER_INSTANCE,
@@ -72,3 +78,4 @@ export {
   type GitHubApiOptions,
   type GitHubRequestRecord,
 } from './github/index.js';
+export { passTime, resetClock, days } from './clock.js';

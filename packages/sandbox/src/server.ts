@@ -45,6 +45,13 @@ export interface RequestRecord {
   fault?: 'throttle' | 'server-error';
 }
 
+/** A call about to be answered, as {@link Sandbox.beforeAnswer} sees it. */
+export interface CallInFlight {
+  service: string;
+  operation: string;
+  region: string;
+}
+
 /**
  * A local AWS endpoint that the real SDK v3 clients reach through `AWS_ENDPOINT_URL`. It keeps an
  * in-memory {@link World} per region and answers each service in its own wire protocol.
@@ -57,6 +64,11 @@ export class Sandbox {
   readonly timeline: TimedRequest[] = [];
   /** The sandbox's clock; tests may replace it to move time. */
   now: () => Date = () => new Date();
+  /**
+   * Asked about every call, of every service, before it is answered. A crash test kills the caller's process here, at an exact point between two calls, and
+   * answers `drop`: the call is then not carried out (a 503 goes to a caller already gone).
+   */
+  beforeAnswer?: (call: CallInFlight) => Promise<'answer' | 'drop'> | 'answer' | 'drop';
   /** The application instances of the world's Auto Scaling groups (./fleet/). */
   readonly fleet = new Fleet(this.world, () => this.now());
 
@@ -204,7 +216,17 @@ export class Sandbox {
     const decision = this.faults.decide(ctx.service, ctx.operation, ctx.region);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     let reply: RawReply;
-    if (decision.fault) {
+    const verdict = this.beforeAnswer
+      ? await this.beforeAnswer({ service: ctx.service, operation: ctx.operation, region: ctx.region })
+      : 'answer';
+    if (verdict === 'drop') {
+      const error = new AwsError(
+        'ServiceUnavailable',
+        'The caller was stopped before this call (a test)',
+        503,
+      );
+      reply = json ? jsonError(ctx, json, error) : queryError(ctx, error);
+    } else if (decision.fault) {
       const error =
         decision.fault === 'throttle'
           ? json
