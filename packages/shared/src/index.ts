@@ -12,3 +12,4 @@ export * from './github/index.js';
 export * from './ledger/index.js';
 export * from './cutover/index.js';
 export * from './rollback/index.js';
+export * from './cleanup/index.js';

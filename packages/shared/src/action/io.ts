@@ -24,6 +24,8 @@ export interface ActionIO {
   /** A decimal number, e.g. minutes of a bake (`0.5`). */
   decimal(name: string, options: IntegerInputOptions & { default: number }): number;
   choice<T extends string>(name: string, allowed: readonly T[], defaultValue: T): T;
+  /** The input exactly as given, untrimmed ('' when not set): for a typed confirmation compared exactly. */
+  verbatim(name: string): string;
   /** Mask `value` everywhere (log, outputs, summary, errors) and return it. */
   secret(value: string): string;
   /** Set a step output; non-strings are JSON-encoded. Secrets are redacted. */
@@ -41,6 +43,7 @@ export function createActionIO(action: string): ActionIO {
     integer: readInteger as ActionIO['integer'],
     decimal: readDecimal as ActionIO['decimal'],
     choice: readChoice,
+    verbatim: (name) => core.getInput(name, { trimWhitespace: false }),
     secret(value) {
       maskSecret(value);
       return value;

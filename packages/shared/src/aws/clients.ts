@@ -6,6 +6,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { MiddlewareStack } from '@smithy/types';
@@ -26,6 +27,7 @@ export interface AwsServiceClasses {
   cloudwatch?: typeof CloudWatchClient;
   logs?: typeof CloudWatchLogsClient;
   autoScaling?: typeof AutoScalingClient;
+  s3?: typeof S3Client;
 }
 
 export interface AwsClientOptions {
@@ -63,6 +65,7 @@ const packages: Record<keyof AwsServiceClasses, [className: string, packageName:
   cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
   logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
   autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
+  s3: ['S3Client', '@aws-sdk/client-s3'],
 };
 
 /**
@@ -104,6 +107,10 @@ export class AwsClients {
 
   logs(region: string): CloudWatchLogsClient {
     return this.client('logs', 'logs', region);
+  }
+
+  s3(region: string): S3Client {
+    return this.client('s3', 's3', region);
   }
 
   /**

@@ -19,7 +19,17 @@ export interface ClusterSnapshotOptions {
   /** Delays between polls, seconds (SDK waiter backoff with jitter); defaults 2 and 30. */
   minDelaySeconds?: number;
   maxDelaySeconds?: number;
+  /**
+   * What not having the snapshot means, for the failure messages; by default Phase 2's (no data is
+   * copied without a backup of v1).
+   */
+  consequence?: { timeout: string; failed: string };
 }
+
+const PHASE_2_CONSEQUENCE = {
+  timeout: 'Phase 2 does not copy data without a finished backup of v1.',
+  failed: 'v1 has no pre-migration backup, so no data was copied.',
+};
 
 export interface ClusterSnapshotResult {
   identifier: string;
@@ -61,6 +71,7 @@ export async function createClusterSnapshot(
     if (now !== lastLogged) log(`${what}: ${now}.`);
     lastLogged = now;
   };
+  const consequence = options.consequence ?? PHASE_2_CONSEQUENCE;
   const minDelay = Math.min(options.minDelaySeconds ?? 2, options.maxWaitSeconds / 2);
   try {
     await waitUntilDBClusterSnapshotAvailable(
@@ -78,11 +89,11 @@ export async function createClusterSnapshot(
       throw new VerdictError(
         `${what} is not available after ${options.maxWaitSeconds} s (${describe(last)}). RDS may still finish ` +
           `it: re-run this job's attempt to wait for the same snapshot again, or look at the cluster's events ` +
-          `in the RDS console. Phase 2 does not copy data without a finished backup of v1.`,
+          `in the RDS console. ${consequence.timeout}`,
       );
     }
     throw new VerdictError(
-      `${what} ended ${status}, not available: v1 has no pre-migration backup, so no data was copied. ` +
+      `${what} ended ${status}, not available: ${consequence.failed} ` +
         `Look at the cluster's events in the RDS console (${region}), then start a new attempt of the ` +
         `job ("Re-run jobs"), which takes a snapshot under a new identifier.`,
     );

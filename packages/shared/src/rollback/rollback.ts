@@ -4,6 +4,9 @@ import { APP_PARAMETER_KEYS } from '../cutover/targets.js';
 import { cutoverState, CUTOVER_EVENTS, type CutoverState } from '../cutover/state.js';
 import type { RefreshSettings } from '../cutover/plan.js';
 import type { SslMode } from '../data/ssl-mode.js';
+import { CLEANUP_EVENTS } from '../cleanup/events.js';
+import { describeHolder, lockHolder } from '../cleanup/lock.js';
+import { VerdictError } from '../errors/index.js';
 import { describeEvent } from '../ledger/describe.js';
 import type { JsonObject, LedgerEvent } from '../ledger/event.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -74,6 +77,8 @@ export async function rollBack(ctx: RollbackContext): Promise<RollbackResult> {
     log(why);
     return { rolledBack: true, nothingDone: why, restored: [], timings: {} };
   }
+  const cleanup = cleanupInTheWay(view, state);
+  if (cleanup !== true) throw new VerdictError(`Rollback refused: ${cleanup}`);
   const plan = await restorePlan(ctx, state);
   log(
     plan.source.kind === 'ledger'
@@ -179,8 +184,30 @@ async function restorePlan(ctx: RollbackContext, state: CutoverState): Promise<R
   return restoreFromInputs(config, ctx.options.explicit, now, ctx.options.inputNames);
 }
 
+/**
+ * Phase 4 and a rollback exclude each other: while a cleanup holds the environment's lock, or once it
+ * has begun deleting v1 after the cutover, pointing the applications back at v1 would send them to a
+ * database that is going away. The final archives are then the way back.
+ */
+function cleanupInTheWay(view: LedgerView, state: CutoverState): true | string {
+  const holder = lockHolder(view);
+  if (holder?.job === 'cleanup') {
+    return `${describeHolder(holder)} is cleaning up v1: wait for it to end; a rollback cannot run while v1 may be deleted.`;
+  }
+  const deletion = view.latest(CLEANUP_EVENTS.deletionStarted);
+  if (deletion && (state.phase !== 'cut-over' || deletion.sequence > state.started.sequence)) {
+    return (
+      `the deletion of v1 began at ${describeEvent(deletion)}: v1 is gone or going, so the applications ` +
+      `cannot be pointed back at it. Restore v1 from its final archives (the archive-made events of the ledger) instead.`
+    );
+  }
+  return true;
+}
+
 /** The expect of rollback-started: the cutover being undone is still the one standing. */
 function stillToRollBack(view: LedgerView, was: CutoverState): true | string {
+  const cleanup = cleanupInTheWay(view, was);
+  if (cleanup !== true) return cleanup;
   const now = cutoverState(view);
   if (now.phase === 'rolled-back') return `it was rolled back meanwhile: ${describeEvent(now.rolledBack)}`;
   if (

@@ -1,0 +1,10 @@
+export { cleanUp, type CleanupContext, type CleanupResult, type CleanupStatus } from './cleanup.js';
+export { CLEANUP_EVENTS } from './events.js';
+export { CONFIRMATION, type CleanupOptions } from './options.js';
+export type { GateReading } from './guards.js';
+export { jobGate } from './gate.js';
+export type { ArchiveRecord } from './archives.js';
+export type { PlanStep } from './plan.js';
+export { lockHolder, describeHolder, type LockHolder } from './lock.js';
+export { prependEntry } from './changelog.js';
+export { writeCleanupSummary, deletedOutput } from './summary.js';
