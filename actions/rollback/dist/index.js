@@ -95919,7 +95919,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6073);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8531);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('rollback', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .rollbackAction */ .R);
@@ -95929,7 +95929,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6073:
+/***/ 8531:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -95973,6 +95973,7 @@ const clients_packages = {
     cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
     logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
     autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
+    s3: ['S3Client', '@aws-sdk/client-s3'],
 };
 /**
  * One client per (service, region), created on first use and reused: clients hold connection pools and
@@ -95981,6 +95982,7 @@ const clients_packages = {
 class AwsClients {
     options;
     cache = new Map();
+    lastAwsNow = 0;
     constructor(options) {
         this.options = options;
     }
@@ -96004,6 +96006,27 @@ class AwsClients {
     }
     logs(region) {
         return this.client('logs', 'logs', region);
+    }
+    s3(region) {
+        return this.client('s3', 's3', region);
+    }
+    /**
+     * AWS's time now, as far as the clients of this run have seen it, for windows compared with AWS's own
+     * timestamps (CloudWatch datapoints, log events). The SDK's signer sets each client's clock offset
+     * from the Date header of every answer; that header has whole seconds, so every offset falls short by
+     * up to a second and the largest is the best. A client not yet answered (the first look at
+     * CloudWatch) borrows it. Never earlier than a time it gave before: a window's end is never before
+     * its start.
+     */
+    awsNow() {
+        let offset;
+        for (const client of this.cache.values()) {
+            const own = client.config.systemClockOffset;
+            if (own !== undefined && own !== 0 && (offset === undefined || own > offset))
+                offset = own;
+        }
+        this.lastAwsNow = Math.max(this.lastAwsNow, Date.now() + (offset ?? 0));
+        return new Date(this.lastAwsNow);
     }
     /** Close every client's sockets so that the process can exit promptly. */
     destroy() {
@@ -103606,7 +103629,71 @@ function _function(params) {
 }
 
 
+;// CONCATENATED MODULE: ../../packages/shared/src/github/rest.ts
+/*
+ * One authenticated GET of GitHub's REST API (github.md §4), as the readers of approvals and of an
+ * environment make it. It never throws: each caller turns a refusal or an outage into its own reason,
+ * naming what it was reading and what to change. The token goes into the header only; nothing this
+ * returns carries it.
+ */
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+/** The API base without trailing slashes. */
+function githubApiBase(apiUrl) {
+    return (apiUrl || DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
+}
+async function getFromGitHub(request) {
+    const base = githubApiBase(request.apiUrl);
+    let response;
+    try {
+        response = await fetch(`${base}${request.path}`, {
+            headers: {
+                accept: 'application/vnd.github+json',
+                'x-github-api-version': '2022-11-28',
+                authorization: `Bearer ${request.token}`,
+                'user-agent': 'db-migration-toolkit',
+            },
+            signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
+        });
+    }
+    catch (error) {
+        return { outcome: 'unreachable', base, cause: networkCause(error) };
+    }
+    if (!response.ok) {
+        const message = await githubMessage(response);
+        return { outcome: 'refused', status: response.status, ...(message ? { message } : {}) };
+    }
+    try {
+        return { outcome: 'ok', status: response.status, body: await response.json() };
+    }
+    catch {
+        return { outcome: 'not-json', status: response.status };
+    }
+}
+/** GitHub's own words for a refusal (`{"message": …}`), if the body has them. */
+async function githubMessage(response) {
+    try {
+        const body = (await response.json());
+        return typeof body?.message === 'string' && body.message !== '' ? body.message.slice(0, 200) : undefined;
+    }
+    catch {
+        // No JSON body: the status alone says enough.
+        return undefined;
+    }
+}
+function networkCause(error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+        return 'no answer in time';
+    }
+    const cause = error?.cause;
+    return typeof cause?.code === 'string'
+        ? cause.code
+        : error instanceof Error
+            ? error.message
+            : String(error);
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/ledger/approvals.ts
+
 
 const TOKEN_HINT = 'give the step `env: GITHUB_TOKEN: ${{ github.token }}` and the job `permissions: actions: read`';
 const reviews = array(object({
@@ -103629,33 +103716,21 @@ async function readApprovals(source) {
     if (token === undefined || token === '') {
         return approvals_unknown(`no GitHub token was given to read the run's approvals: ${TOKEN_HINT}`);
     }
-    const base = (source.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
-    const url = `${base}/repos/${run.repository}/actions/runs/${run.runId}/approvals`;
-    let response;
-    try {
-        response = await fetch(url, {
-            headers: {
-                accept: 'application/vnd.github+json',
-                'x-github-api-version': '2022-11-28',
-                authorization: `Bearer ${token}`,
-                'user-agent': 'db-migration-toolkit',
-            },
-            signal: AbortSignal.timeout(source.timeoutMs ?? 10_000),
-        });
+    const answer = await getFromGitHub({
+        ...(source.apiUrl !== undefined ? { apiUrl: source.apiUrl } : {}),
+        token,
+        path: `/repos/${run.repository}/actions/runs/${run.runId}/approvals`,
+        ...(source.timeoutMs !== undefined ? { timeoutMs: source.timeoutMs } : {}),
+    });
+    if (answer.outcome === 'unreachable') {
+        return approvals_unknown(`GitHub could not be reached at ${answer.base} (${answer.cause})`);
     }
-    catch (error) {
-        return approvals_unknown(`GitHub could not be reached at ${base} (${networkReason(error)})`);
-    }
-    if (!response.ok)
-        return approvals_unknown(await refusalReason(response, run));
-    let body;
-    try {
-        body = await response.json();
-    }
-    catch {
+    if (answer.outcome === 'refused')
+        return approvals_unknown(refusalReason(answer.status, answer.message, run));
+    if (answer.outcome === 'not-json') {
         return approvals_unknown(`GitHub answered the review history of run ${run.runId} with a body that is not JSON`);
     }
-    const parsed = reviews.safeParse(body);
+    const parsed = reviews.safeParse(answer.body);
     if (!parsed.success) {
         return approvals_unknown(`GitHub answered the review history of run ${run.runId} in an unexpected form`);
     }
@@ -103673,18 +103748,10 @@ function approvals_unknown(reason) {
     return { known: false, reason };
 }
 /** Why GitHub refused, in its own words (its `message`) and with what to change. */
-async function refusalReason(response, run) {
-    let message = '';
-    try {
-        const body = (await response.json());
-        if (typeof body.message === 'string')
-            message = `: ${body.message.slice(0, 200)}`;
-    }
-    catch {
-        // No JSON body: the status alone says enough.
-    }
-    const what = `GitHub answered ${response.status}${message} for the review history of run ${run.runId} of ${run.repository}`;
-    switch (response.status) {
+function refusalReason(status, githubMessage, run) {
+    const message = githubMessage ? `: ${githubMessage}` : '';
+    const what = `GitHub answered ${status}${message} for the review history of run ${run.runId} of ${run.repository}`;
+    switch (status) {
         case 401:
             return `${what}; the token was refused: ${TOKEN_HINT}`;
         case 403:
@@ -103694,17 +103761,6 @@ async function refusalReason(response, run) {
         default:
             return what;
     }
-}
-function networkReason(error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-        return 'no answer in time';
-    }
-    const cause = error?.cause;
-    return typeof cause?.code === 'string'
-        ? cause.code
-        : error instanceof Error
-            ? error.message
-            : String(error);
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/ledger/event.ts
@@ -104494,6 +104550,75 @@ function cutoverState(view) {
     };
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/cleanup/events.ts
+/*
+ * What Phase 4 records in the ledger, in the order one cleanup writes it: cleanup-started (the lock,
+ * taken once every guard that needs no change has passed), archive-made (one per final archive, with its
+ * identifier, ARN and state), v1-deletion-started (the point of no return: the plan about to be carried
+ * out), then cleanup-completed, or cleanup-failed with what was done and what remains. A run killed
+ * between two of them leaves the lock to the same run's re-run, which finishes the job.
+ */
+const CLEANUP_EVENTS = {
+    started: 'cleanup-started',
+    archiveMade: 'archive-made',
+    deletionStarted: 'v1-deletion-started',
+    completed: 'cleanup-completed',
+    failed: 'cleanup-failed',
+};
+
+;// CONCATENATED MODULE: ../../packages/shared/src/cleanup/lock.ts
+
+
+function lockHolder(view) {
+    const cleanup = view.latest(CLEANUP_EVENTS.started);
+    if (cleanup && view.since(cleanup, [CLEANUP_EVENTS.completed, CLEANUP_EVENTS.failed]).length === 0) {
+        return { event: cleanup, job: 'cleanup' };
+    }
+    const rollback = view.latest(state_CUTOVER_EVENTS.rollbackStarted);
+    if (rollback && view.since(rollback, state_CUTOVER_EVENTS.rolledBack).length === 0) {
+        return { event: rollback, job: 'rollback' };
+    }
+    const cutover = view.latest(state_CUTOVER_EVENTS.started);
+    if (cutover &&
+        view.since(cutover, [
+            state_CUTOVER_EVENTS.completed,
+            state_CUTOVER_EVENTS.failed,
+            state_CUTOVER_EVENTS.rollbackStarted,
+            state_CUTOVER_EVENTS.rolledBack,
+        ]).length === 0) {
+        return { event: cutover, job: 'cutover' };
+    }
+    return undefined;
+}
+/**
+ * Whether this run may take the lock for a cleanup: it is free, or held by an earlier try of this very
+ * run (a re-run after a crash resumes), or held by the crashed cleanup `breakLock` names.
+ */
+function cleanupLock(view, run, breakLock) {
+    const holder = lockHolder(view);
+    if (!holder)
+        return { free: true };
+    if (holder.job === 'cleanup' && run.id !== undefined && holder.event.run.id === run.id) {
+        return { free: true, resumes: holder.event };
+    }
+    if (holder.job === 'cleanup' && breakLock !== undefined && holder.event.id === breakLock) {
+        return { free: true, takesOver: holder.event };
+    }
+    const who = describeHolder(holder);
+    const fix = holder.job === 'cleanup'
+        ? `If that run is still going, wait for it. If it was killed, re-run that run's failed job (it resumes where ` +
+            `it stopped), or, once you are sure it is not running, set the input break-lock: ${holder.event.id} to ` +
+            `take its lock over.`
+        : `Wait for it to finish, then run the cleanup again.`;
+    return { free: false, holder, reason: `${who} holds the environment's lock. ${fix}` };
+}
+function describeHolder(holder) {
+    const run = holder.event.run;
+    const where = run.url ?? (run.id !== undefined ? `run ${run.id}` : 'a run outside GitHub Actions');
+    const since = holder.event.at.toISOString();
+    return `A ${holder.job} (${where}, ${holder.event.type} #${holder.event.sequence} at ${since})`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/resources/app-parameters.ts
 
 
@@ -104844,7 +104969,8 @@ async function refreshBothGroups(config, clients, settings, timeoutMs, log, onSt
     const requestIds = started.flatMap((s) => (s.requestId ? [s.requestId] : []));
     await onStarted?.(refreshes, requestIds);
     await waitForRefreshes(started.map(({ group, region, id }) => ({ client: clients.autoScaling(region), group, region, id })), { timeoutMs, onProgress: log });
-    return { refreshes, requestIds, finishedAt: new Date() };
+    // AWS's clock, not the runner's: the window is compared with CloudWatch's timestamps.
+    return { refreshes, requestIds, finishedAt: clients.awsNow() };
 }
 /** Cancels whatever refresh is running on either group (a cutover's, cut short) and waits until it stops. */
 async function cancelActiveRefreshes(config, clients, log) {
@@ -105118,7 +105244,7 @@ async function confirmTrafficReturned(cloudwatch, options) {
     let delay = POLL_MS.first;
     let proof;
     for (;;) {
-        const window = { start: options.since, end: new Date() };
+        const window = { start: options.since, end: options.now() };
         const [v1, v2] = await Promise.all([
             readDatabaseConnections(cloudwatch, [options.clusters.v1], { ...window, stat: 'Maximum' }),
             readDatabaseConnections(cloudwatch, [options.clusters.v2], { ...window, stat: 'Minimum' }),
@@ -105587,6 +105713,9 @@ async function countItems(client, table) {
 
 
 
+
+
+
 /**
  * Step 3.4, made exact: the parameters back to precisely what the recorded cutover replaced (or the
  * explicit v1 values), in every Region it wrote, in one round of parallel calls; both groups refreshed
@@ -105604,6 +105733,9 @@ async function rollBack(ctx) {
         log(why);
         return { rolledBack: true, nothingDone: why, restored: [], timings: {} };
     }
+    const cleanup = cleanupInTheWay(view, state);
+    if (cleanup !== true)
+        throw new verdict_error/* VerdictError */.a(`Rollback refused: ${cleanup}`);
     const plan = await restorePlan(ctx, state);
     log(plan.source.kind === 'ledger'
         ? `Restoring what the cutover recorded (${describeEvent(plan.source.event)}):`
@@ -105656,6 +105788,7 @@ async function rollBack(ctx) {
     const traffic = await confirmTrafficReturned(clients.cloudwatch(config.regions.primary), {
         clusters,
         since: refreshes.finishedAt,
+        now: () => clients.awsNow(),
         timeoutMs: options.trafficTimeoutMs,
         log,
     });
@@ -105697,7 +105830,27 @@ async function restorePlan(ctx, state) {
     return restoreFromInputs(config, ctx.options.explicit, now, ctx.options.inputNames);
 }
 /** The expect of rollback-started: the cutover being undone is still the one standing. */
+/**
+ * Phase 4 and a rollback exclude each other: while a cleanup holds the environment's lock, or once it
+ * has begun deleting v1 after the cutover, pointing the applications back at v1 would send them to a
+ * database that is going away. The final archives are then the way back.
+ */
+function cleanupInTheWay(view, state) {
+    const holder = lockHolder(view);
+    if (holder?.job === 'cleanup') {
+        return `${describeHolder(holder)} is cleaning up v1: wait for it to end; a rollback cannot run while v1 may be deleted.`;
+    }
+    const deletion = view.latest(CLEANUP_EVENTS.deletionStarted);
+    if (deletion && (state.phase !== 'cut-over' || deletion.sequence > state.started.sequence)) {
+        return (`the deletion of v1 began at ${describeEvent(deletion)}: v1 is gone or going, so the applications ` +
+            `cannot be pointed back at it. Restore v1 from its final archives (the archive-made events of the ledger) instead.`);
+    }
+    return true;
+}
 function stillToRollBack(view, was) {
+    const cleanup = cleanupInTheWay(view, was);
+    if (cleanup !== true)
+        return cleanup;
     const now = cutoverState(view);
     if (now.phase === 'rolled-back')
         return `it was rolled back meanwhile: ${describeEvent(now.rolledBack)}`;
@@ -106157,6 +106310,7 @@ function createActionIO(action) {
         integer: readInteger,
         decimal: readDecimal,
         choice: readChoice,
+        verbatim: (name) => core/* getInput */.V4(name, { trimWhitespace: false }),
         secret(value) {
             (0,mask/* maskSecret */.$)(value);
             return value;

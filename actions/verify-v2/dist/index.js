@@ -92352,7 +92352,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6765);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6308);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('verify-v2', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .verifyV2 */ .m);
@@ -92362,7 +92362,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6765:
+/***/ 6308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -92404,6 +92404,7 @@ const clients_packages = {
     cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
     logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
     autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
+    s3: ['S3Client', '@aws-sdk/client-s3'],
 };
 /**
  * One client per (service, region), created on first use and reused: clients hold connection pools and
@@ -92412,6 +92413,7 @@ const clients_packages = {
 class AwsClients {
     options;
     cache = new Map();
+    lastAwsNow = 0;
     constructor(options) {
         this.options = options;
     }
@@ -92435,6 +92437,27 @@ class AwsClients {
     }
     logs(region) {
         return this.client('logs', 'logs', region);
+    }
+    s3(region) {
+        return this.client('s3', 's3', region);
+    }
+    /**
+     * AWS's time now, as far as the clients of this run have seen it, for windows compared with AWS's own
+     * timestamps (CloudWatch datapoints, log events). The SDK's signer sets each client's clock offset
+     * from the Date header of every answer; that header has whole seconds, so every offset falls short by
+     * up to a second and the largest is the best. A client not yet answered (the first look at
+     * CloudWatch) borrows it. Never earlier than a time it gave before: a window's end is never before
+     * its start.
+     */
+    awsNow() {
+        let offset;
+        for (const client of this.cache.values()) {
+            const own = client.config.systemClockOffset;
+            if (own !== undefined && own !== 0 && (offset === undefined || own > offset))
+                offset = own;
+        }
+        this.lastAwsNow = Math.max(this.lastAwsNow, Date.now() + (offset ?? 0));
+        return new Date(this.lastAwsNow);
     }
     /** Close every client's sockets so that the process can exit promptly. */
     destroy() {
@@ -102717,7 +102740,71 @@ function _function(params) {
 }
 
 
+;// CONCATENATED MODULE: ../../packages/shared/src/github/rest.ts
+/*
+ * One authenticated GET of GitHub's REST API (github.md §4), as the readers of approvals and of an
+ * environment make it. It never throws: each caller turns a refusal or an outage into its own reason,
+ * naming what it was reading and what to change. The token goes into the header only; nothing this
+ * returns carries it.
+ */
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+/** The API base without trailing slashes. */
+function githubApiBase(apiUrl) {
+    return (apiUrl || DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
+}
+async function getFromGitHub(request) {
+    const base = githubApiBase(request.apiUrl);
+    let response;
+    try {
+        response = await fetch(`${base}${request.path}`, {
+            headers: {
+                accept: 'application/vnd.github+json',
+                'x-github-api-version': '2022-11-28',
+                authorization: `Bearer ${request.token}`,
+                'user-agent': 'db-migration-toolkit',
+            },
+            signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
+        });
+    }
+    catch (error) {
+        return { outcome: 'unreachable', base, cause: networkCause(error) };
+    }
+    if (!response.ok) {
+        const message = await githubMessage(response);
+        return { outcome: 'refused', status: response.status, ...(message ? { message } : {}) };
+    }
+    try {
+        return { outcome: 'ok', status: response.status, body: await response.json() };
+    }
+    catch {
+        return { outcome: 'not-json', status: response.status };
+    }
+}
+/** GitHub's own words for a refusal (`{"message": …}`), if the body has them. */
+async function githubMessage(response) {
+    try {
+        const body = (await response.json());
+        return typeof body?.message === 'string' && body.message !== '' ? body.message.slice(0, 200) : undefined;
+    }
+    catch {
+        // No JSON body: the status alone says enough.
+        return undefined;
+    }
+}
+function networkCause(error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+        return 'no answer in time';
+    }
+    const cause = error?.cause;
+    return typeof cause?.code === 'string'
+        ? cause.code
+        : error instanceof Error
+            ? error.message
+            : String(error);
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/ledger/approvals.ts
+
 
 const TOKEN_HINT = 'give the step `env: GITHUB_TOKEN: ${{ github.token }}` and the job `permissions: actions: read`';
 const reviews = array(object({
@@ -102740,33 +102827,21 @@ async function readApprovals(source) {
     if (token === undefined || token === '') {
         return approvals_unknown(`no GitHub token was given to read the run's approvals: ${TOKEN_HINT}`);
     }
-    const base = (source.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
-    const url = `${base}/repos/${run.repository}/actions/runs/${run.runId}/approvals`;
-    let response;
-    try {
-        response = await fetch(url, {
-            headers: {
-                accept: 'application/vnd.github+json',
-                'x-github-api-version': '2022-11-28',
-                authorization: `Bearer ${token}`,
-                'user-agent': 'db-migration-toolkit',
-            },
-            signal: AbortSignal.timeout(source.timeoutMs ?? 10_000),
-        });
+    const answer = await getFromGitHub({
+        ...(source.apiUrl !== undefined ? { apiUrl: source.apiUrl } : {}),
+        token,
+        path: `/repos/${run.repository}/actions/runs/${run.runId}/approvals`,
+        ...(source.timeoutMs !== undefined ? { timeoutMs: source.timeoutMs } : {}),
+    });
+    if (answer.outcome === 'unreachable') {
+        return approvals_unknown(`GitHub could not be reached at ${answer.base} (${answer.cause})`);
     }
-    catch (error) {
-        return approvals_unknown(`GitHub could not be reached at ${base} (${networkReason(error)})`);
-    }
-    if (!response.ok)
-        return approvals_unknown(await refusalReason(response, run));
-    let body;
-    try {
-        body = await response.json();
-    }
-    catch {
+    if (answer.outcome === 'refused')
+        return approvals_unknown(refusalReason(answer.status, answer.message, run));
+    if (answer.outcome === 'not-json') {
         return approvals_unknown(`GitHub answered the review history of run ${run.runId} with a body that is not JSON`);
     }
-    const parsed = reviews.safeParse(body);
+    const parsed = reviews.safeParse(answer.body);
     if (!parsed.success) {
         return approvals_unknown(`GitHub answered the review history of run ${run.runId} in an unexpected form`);
     }
@@ -102784,18 +102859,10 @@ function approvals_unknown(reason) {
     return { known: false, reason };
 }
 /** Why GitHub refused, in its own words (its `message`) and with what to change. */
-async function refusalReason(response, run) {
-    let message = '';
-    try {
-        const body = (await response.json());
-        if (typeof body.message === 'string')
-            message = `: ${body.message.slice(0, 200)}`;
-    }
-    catch {
-        // No JSON body: the status alone says enough.
-    }
-    const what = `GitHub answered ${response.status}${message} for the review history of run ${run.runId} of ${run.repository}`;
-    switch (response.status) {
+function refusalReason(status, githubMessage, run) {
+    const message = githubMessage ? `: ${githubMessage}` : '';
+    const what = `GitHub answered ${status}${message} for the review history of run ${run.runId} of ${run.repository}`;
+    switch (status) {
         case 401:
             return `${what}; the token was refused: ${TOKEN_HINT}`;
         case 403:
@@ -102805,17 +102872,6 @@ async function refusalReason(response, run) {
         default:
             return what;
     }
-}
-function networkReason(error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-        return 'no answer in time';
-    }
-    const cause = error?.cause;
-    return typeof cause?.code === 'string'
-        ? cause.code
-        : error instanceof Error
-            ? error.message
-            : String(error);
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/ledger/event.ts
@@ -103942,6 +103998,7 @@ function createActionIO(action) {
         integer: readInteger,
         decimal: readDecimal,
         choice: readChoice,
+        verbatim: (name) => core/* getInput */.V4(name, { trimWhitespace: false }),
         secret(value) {
             (0,mask/* maskSecret */.$)(value);
             return value;
