@@ -4,6 +4,7 @@ import {
   addBucket,
   passTime,
   days,
+  HARNESS_REPOSITORY,
   runAction,
   sandboxClient,
   type ActionRun,
@@ -15,7 +16,7 @@ import { migratedAndVerified, runCutover } from '../../cutover/test/phase3.js';
 export { errorsOf, everythingPrinted } from '@dbmig/sandbox';
 export { ledgerTypes } from '../../migrate-data/test/run-migrate.js';
 
-export const REPOSITORY = 'example-org/payments-platform';
+export const REPOSITORY = HARNESS_REPOSITORY;
 export const ARCHIVE_BUCKET = 'acme-db-archives';
 export const APPROVER = 'dba-lead';
 

@@ -105829,7 +105829,6 @@ async function restorePlan(ctx, state) {
     const now = await readAppParameters((region) => clients.ssm(region), [config.regions.primary, config.regions.dr], names);
     return restoreFromInputs(config, ctx.options.explicit, now, ctx.options.inputNames);
 }
-/** The expect of rollback-started: the cutover being undone is still the one standing. */
 /**
  * Phase 4 and a rollback exclude each other: while a cleanup holds the environment's lock, or once it
  * has begun deleting v1 after the cutover, pointing the applications back at v1 would send them to a
@@ -105847,6 +105846,7 @@ function cleanupInTheWay(view, state) {
     }
     return true;
 }
+/** The expect of rollback-started: the cutover being undone is still the one standing. */
 function stillToRollBack(view, was) {
     const cleanup = cleanupInTheWay(view, was);
     if (cleanup !== true)

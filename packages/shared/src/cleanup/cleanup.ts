@@ -17,7 +17,7 @@ import { pointInTimeRecoveryEnabled, pointInTimeRecoveryFix } from '../resources
 import { archiveNames, makeArchives, type ArchiveRecord } from './archives.js';
 import { changelogEntry } from './changelog.js';
 import { CLEANUP_EVENTS } from './events.js';
-import { CleanupStepError, executePlan, type StepRecord } from './execute.js';
+import { CleanupStepError, deletionsOf, executePlan, type StepRecord } from './execute.js';
 import {
   approvalGateCheck,
   completedCutover,
@@ -309,12 +309,12 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
         { step: plan.at(-1)!, error: new Error('v1 resources remain after every step reported done') },
       ]);
     }
-    const deleted = done.map((d) => d.step.id);
+    const deleted = deletionsOf(plan, done);
     const event = await ctx.ledger.append({
       type: CLEANUP_EVENTS.completed,
       id: `completed-${started.id}`,
       data: {
-        deleted,
+        deleted: deleted.map((d) => d.step.id),
         archives: made.archives.map(({ reused: _r, ...a }) => a) as unknown as JsonObject[],
       },
     });
@@ -324,7 +324,7 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
       completed: event,
       cutover: completed,
       archives: made.archives,
-      deleted: done.map((d) => d.step.resource),
+      deleted: deleted.map((d) => d.step.resource),
     });
     return {
       ...base,

@@ -14,6 +14,24 @@ export interface StepRecord {
   outcome: StepOutcome;
 }
 
+/** The kinds of step that delete something; the others (protection off, a detach) prepare a deletion. */
+const DELETING: ReadonlySet<PlanStep['kind']> = new Set([
+  'delete-instance',
+  'delete-cluster',
+  'delete-global-cluster',
+  'remove-table-replica',
+  'delete-table',
+  'delete-secret',
+]);
+
+/** What was deleted (or scheduled for deletion), in the plan's order rather than the lanes' finishing order. */
+export function deletionsOf(plan: readonly PlanStep[], done: readonly StepRecord[]): StepRecord[] {
+  const order = new Map(plan.map((step, i) => [step.id, i]));
+  return done
+    .filter((d) => DELETING.has(d.step.kind))
+    .sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));
+}
+
 /** A step failed: what was done before it (and beside it), what remains, and why. */
 export class CleanupStepError extends Error {
   constructor(

@@ -3,6 +3,7 @@ import { escapeHtml } from '../report/escape.js';
 import type { JobSummary } from '../report/summary.js';
 import { redact } from '../secrets/redact.js';
 import type { CleanupResult } from './cleanup.js';
+import { deletionsOf } from './execute.js';
 
 type Cell = string | { data: string; header: true };
 const header = (...names: string[]): Cell[] => names.map((data) => ({ data, header: true }));
@@ -16,11 +17,11 @@ const HEADLINE: Record<CleanupResult['status'], string> = {
   failed: '❌ The deletion stopped part-way: see what was done and what remains',
 };
 
-/** The `deleted` output: every step carried out, with what it did. */
+/** The `deleted` output: every resource deleted (or, for the secret, scheduled), in the plan's order. */
 export function deletedOutput(
   result: CleanupResult,
 ): { kind: string; region: string; resource: string; by: string }[] {
-  return result.done.map((d) => ({
+  return deletionsOf(result.plan, result.done).map((d) => ({
     kind: d.step.kind,
     region: d.step.region,
     resource: d.step.resource,
