@@ -6,8 +6,10 @@
  * started, and exits non-zero when a phase does not end as the rehearsal expects.
  *
  * Phases so far: 1 (verify v2), 2 (back up v1, copy, parity, a drill), 3 (cutover with a short bake,
- * rollback, parity again, cutover again), and a second environment (`staging`, its own lab) whose v2 is
- * unhealthy: its cutover bakes, fails and rolls back by itself. Phase 4 joins here when it lands.
+ * rollback, parity again, cutover again), 4 (a cleanup tried at once and refused, seven days let pass on
+ * the sandbox's clock, the cleanup's dry run with its plan, the cleanup, its CHANGELOG entry), and a second
+ * environment (`staging`, its own lab) whose v2 is unhealthy: its cutover bakes, fails and rolls back by
+ * itself.
  * `--v1-database-url` / `--v2-database-url` point the clusters at PostgreSQL servers the user already runs
  * (a restored copy of production, an empty server): nothing is seeded into or changed in v1 given that way.
  */
@@ -15,7 +17,11 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
+  addBucket,
   applyPaymentsSchema,
+  days,
+  HARNESS_REPOSITORY,
+  passTime,
   runAction,
   sandboxClient,
   startLab,
@@ -89,7 +95,15 @@ interface Phase {
   before?: (lab: Lab) => Promise<void>;
   /** Outputs the phase must end with (Phase 3: `cut-over`, `bake`, `rolled-back`). */
   outputs?: Record<string, string>;
+  /**
+   * The GitHub environment the job runs behind, as the workflow's protected environment: its required
+   * reviewer approves this run (the sandbox's GitHub answers both) before it starts.
+   */
+  gate?: string;
 }
+
+/** Who approves the gated phases of the rehearsal, as the environment's required reviewer. */
+const REVIEWER = 'dba-lead';
 
 /**
  * A short bake, so that the rehearsal takes seconds: the sandbox's CloudWatch figures move every second,
@@ -107,6 +121,7 @@ function cutoverPhases(environment: string): Phase[] {
       inputs: common,
       expect: 'success',
       outputs: { 'cut-over': 'true', bake: 'passed' },
+      gate: `${environment}-cutover`,
     },
     {
       title:
@@ -128,8 +143,97 @@ function cutoverPhases(environment: string): Phase[] {
       inputs: common,
       expect: 'success',
       outputs: { 'cut-over': 'true', bake: 'passed' },
+      gate: `${environment}-cutover`,
     },
   ];
+}
+
+/** The S3 bucket the cleanup exports the v1 table to (step 4.2), created in the sandbox before Phase 4. */
+const ARCHIVE_BUCKET = 'rehearsal-db-archives';
+
+/**
+ * Phase 4 right after the cutover: first refused (v2 has not served alone for seven days, v1 was used
+ * today), then seven days pass on the sandbox's clock, then the dry run prints the plan and the cleanup
+ * archives and deletes v1 and writes its CHANGELOG entry. Each run is held by the protected environment
+ * `<env>-v1-cleanup` and approved there, which the cleanup reads from GitHub (the sandbox's).
+ */
+function cleanupPhases(environment: string): Phase[] {
+  const common = {
+    environment,
+    confirm: 'DELETE-V1',
+    'archive-bucket': ARCHIVE_BUCKET,
+    'allow-disable-deletion-protection': 'true',
+    'enable-point-in-time-recovery': 'true',
+    'poll-seconds': '0.5',
+  };
+  return [
+    {
+      title: 'Phase 4 — cleanup tried right after the cutover: refused, with the reason, and nothing changed',
+      action: 'actions/cleanup-v1',
+      inputs: { ...common, 'dry-run': 'false' },
+      expect: 'failure',
+      refusal: /Refused by .*v2-stable/,
+      gate: `${environment}-v1-cleanup`,
+      before: async (lab) => {
+        addBucket(lab.sandbox.world, ARCHIVE_BUCKET, lab.config.regions.primary);
+      },
+    },
+    {
+      title: 'Phase 4 — seven days later (the sandbox’s clock): the dry run, guards and the whole plan',
+      action: 'actions/cleanup-v1',
+      inputs: common,
+      expect: 'success',
+      outputs: { deleted: '[]' },
+      gate: `${environment}-v1-cleanup`,
+      before: async (lab) => {
+        passTime(lab.sandbox, days(7));
+        // A sample of the fleet's metrics on the new day, a moment in the past when the cleanup looks.
+        await lab.sandbox.fleet.settle();
+        passTime(lab.sandbox, 5_000);
+      },
+    },
+    {
+      title:
+        'Phase 4 — cleanup (steps 4.1 to 4.4): archives awaited, v1 deleted in AWS’s order, the CHANGELOG',
+      action: 'actions/cleanup-v1',
+      inputs: { ...common, 'dry-run': 'false' },
+      expect: 'success',
+      gate: `${environment}-v1-cleanup`,
+    },
+  ];
+}
+
+/** Phase 4's figures: the plan, the archives, what was deleted, and the CHANGELOG entry. */
+function printCleanup(run: ActionRun): void {
+  if (!run.outputs['changelog'] && run.outputs['deleted'] === undefined) return;
+  const lines = run.stdout.split('\n');
+  const planAt = lines.findIndex((l) => /^The plan( \(nothing was changed\))?:$/.test(l));
+  if (planAt >= 0 && run.outputs['deleted'] === '[]') {
+    console.log(`    ${lines[planAt]}`);
+    for (const line of lines.slice(planAt + 1)) {
+      if (!/^ {2}\d+\. /.test(line)) break;
+      console.log(`    ${line}`);
+    }
+  }
+  const archives = JSON.parse(run.outputs['archives'] || '[]') as {
+    kind: string;
+    identifier: string;
+    state: string;
+    itemCount?: number;
+  }[];
+  for (const a of archives) {
+    console.log(
+      `    archive ${a.kind.padEnd(16)} ${a.identifier}  ${a.state}${a.itemCount !== undefined ? `, ${a.itemCount} items` : ''}`,
+    );
+  }
+  const deleted = JSON.parse(run.outputs['deleted'] || '[]') as { resource: string; region?: string }[];
+  if (deleted.length > 0) {
+    console.log(`    deleted: ${deleted.map((d) => d.resource).join(', ')}`);
+  }
+  if (run.outputs['changelog']) {
+    console.log('    CHANGELOG entry:');
+    for (const line of run.outputs['changelog'].split('\n')) console.log(`      ${line}`);
+  }
 }
 
 /** The second environment, whose v2 is unhealthy: the application on v2 logs database errors. */
@@ -240,6 +344,7 @@ function phases(lab: Lab, environment: string, schema: 'copy' | 'existing'): Pha
           },
         ]),
     ...cutoverPhases(environment),
+    ...cleanupPhases(environment),
   ];
 }
 
@@ -249,12 +354,13 @@ async function runPhase(lab: Lab, phase: Phase): Promise<boolean> {
   const run = await runAction({
     actionDir: phase.action,
     inputs: phase.inputs,
-    env: lab.env(),
+    env: { ...lab.env(), ...(phase.gate ? approvedRun(lab, phase.gate) : {}) },
     timeoutMs: 900_000,
   });
   printReport(run);
   if (phase.action.endsWith('migrate-data')) printMigration(run);
   printPhase3(run);
+  if (phase.action.endsWith('cleanup-v1')) printCleanup(run);
   const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
   for (const message of errors) console.log(`    ::error:: ${message.slice(0, 600)}`);
   const succeeded = run.exitCode === 0;
@@ -269,6 +375,22 @@ async function runPhase(lab: Lab, phase: Phase): Promise<boolean> {
   );
   if (!asExpected) console.log(`\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
   return asExpected;
+}
+
+/**
+ * A run held by `environment` and approved there by {@link REVIEWER}, as GitHub records it: the
+ * environment with its required reviewer, the run's review history, and a token to read both.
+ */
+function approvedRun(lab: Lab, environment: string): Record<string, string> {
+  const runId = String(4_000_000_000 + Math.floor(Math.random() * 1_000_000));
+  lab.github.setEnvironment(HARNESS_REPOSITORY, environment, {
+    reviewers: [{ type: 'User', login: REVIEWER }],
+  });
+  lab.github.setApprovals(HARNESS_REPOSITORY, runId, [
+    { state: 'approved', login: REVIEWER, environments: [environment], comment: 'rehearsal sign-off' },
+  ]);
+  console.log(`    (run ${runId} held by environment ${environment}, approved by ${REVIEWER})`);
+  return { ...lab.github.env(), GITHUB_RUN_ID: runId };
 }
 
 /** Phase 3's figures: its outputs, the bake's checks, and the rollback's timings as it logged them. */

@@ -45,6 +45,7 @@ export {
   everythingPrinted,
   resolveNode,
   ActionTimeoutError,
+  HARNESS_REPOSITORY,
   type ActionRun,
   type RunActionOptions,
   type Annotation,

@@ -1,5 +1,6 @@
 export {
   runAction,
+  HARNESS_REPOSITORY,
   ActionTimeoutError,
   type ActionRun,
   type RunActionOptions,

@@ -213,7 +213,9 @@ async function prepareFiles(scratch: string, options: RunActionOptions): Promise
   return files;
 }
 
-const REPOSITORY = 'example-org/payments-platform';
+/** The repository a harnessed run belongs to (GITHUB_REPOSITORY), for a test's GitHub state. */
+export const HARNESS_REPOSITORY = 'example-org/payments-platform';
+const REPOSITORY = HARNESS_REPOSITORY;
 const ACTOR = 'release-engineer';
 
 function defaultVariables(files: RunFiles, scratch: string): Record<string, string> {
