@@ -77,8 +77,9 @@ test('six days after the cutover it is refused, naming when it will be allowed; 
   expect(last('us-east-1 DeleteDBCluster')).toBeLessThan(first('us-east-1 DeleteGlobalCluster'));
   expect(first('us-east-1 UpdateTable')).toBeLessThan(first('us-east-1 DeleteTable'));
   expect(first('us-east-1 DeleteSecret')).toBeGreaterThan(last('us-east-1 DeleteGlobalCluster'));
+  // (The ledger's own appends may meet a taken sequence number and retry: that is its lock, not AWS.)
   const refusedChanges = calls.filter(
-    (c) => c.status >= 400 && !/^(Describe|Get|List|Head)/.test(c.operation),
+    (c) => c.status >= 400 && c.service !== 'ssm' && !/^(Describe|Get|List|Head)/.test(c.operation),
   );
   expect(refusedChanges).toEqual([]);
 

@@ -90198,7 +90198,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2021);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5565);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('migrate-data', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .migrateDataAction */ .Q);
@@ -90208,7 +90208,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2021:
+/***/ 5565:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91019,7 +91019,60 @@ function join(head, tail, max, original) {
 var verdict_error = __nccwpck_require__(291);
 // EXTERNAL MODULE: ../../packages/shared/src/errors/aws-error.ts
 var aws_error = __nccwpck_require__(2863);
+;// CONCATENATED MODULE: ../../packages/shared/src/resources/wait-for.ts
+
+/**
+ * The timing of an SDK waiter from a step's options: the first delay never more than half the time
+ * allowed (so that a short wait still polls twice), the longest never below the first.
+ */
+function waiterConfig(client, options, defaults) {
+    const minDelay = Math.min(options.minDelaySeconds ?? defaults.minDelaySeconds, options.maxWaitSeconds / 2);
+    return {
+        client,
+        minDelay,
+        maxDelay: Math.max(minDelay, options.maxDelaySeconds ?? defaults.maxDelaySeconds),
+        maxWaitTime: options.maxWaitSeconds,
+    };
+}
+/**
+ * The client a waiter polls through: the same client, except that every reply is shown to `observe`
+ * first, so that progress is logged from the waiter's own polls, with no extra calls.
+ */
+function observing(client, observe) {
+    const send = async (command) => {
+        const out = (await client.send(command));
+        observe(out);
+        return out;
+    };
+    return new Proxy(client, {
+        get: (target, property, receiver) => property === 'send' ? send : Reflect.get(target, property, receiver),
+    });
+}
+async function waitFor(what, options, poll) {
+    const result = await createWaiter(waiterConfig(undefined, options, { minDelaySeconds: 5, maxDelaySeconds: 60 }), undefined, async () => {
+        try {
+            const polled = await poll();
+            if ('failed' in polled)
+                return { state: WaiterState.FAILURE, reason: polled.failed };
+            if (polled.done)
+                return { state: WaiterState.SUCCESS };
+            return { state: WaiterState.RETRY, reason: polled.state };
+        }
+        catch (error) {
+            // As the generated waiters do: an error no acceptor names is polled again.
+            return { state: WaiterState.RETRY, reason: error instanceof Error ? error.message : String(error) };
+        }
+    });
+    try {
+        checkExceptions(result);
+    }
+    catch (error) {
+        throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/resources/cluster-snapshot.ts
+
 
 
 const PHASE_2_CONSEQUENCE = {
@@ -91051,14 +91104,8 @@ async function createClusterSnapshot(rds, options) {
         lastLogged = now;
     };
     const consequence = options.consequence ?? PHASE_2_CONSEQUENCE;
-    const minDelay = Math.min(options.minDelaySeconds ?? 2, options.maxWaitSeconds / 2);
     try {
-        await (0,client_rds_dist_cjs/* waitUntilDBClusterSnapshotAvailable */.nMy)({
-            client: observing(rds, observe),
-            minDelay,
-            maxDelay: Math.max(minDelay, options.maxDelaySeconds ?? 30),
-            maxWaitTime: options.maxWaitSeconds,
-        }, { DBClusterSnapshotIdentifier: identifier });
+        await (0,client_rds_dist_cjs/* waitUntilDBClusterSnapshotAvailable */.nMy)(waiterConfig(observing(rds, observe), options, { minDelaySeconds: 2, maxDelaySeconds: 30 }), { DBClusterSnapshotIdentifier: identifier });
     }
     catch (error) {
         const status = last?.Status ?? 'unknown';
@@ -91117,21 +91164,6 @@ async function createOrAdopt(rds, options, region) {
         }
         throw error;
     }
-}
-/**
- * The client the waiter polls through: the same client, except that every DescribeDBClusterSnapshots
- * reply is shown to `observe` first, so that progress is logged from the waiter's own polls, with no
- * extra calls.
- */
-function observing(rds, observe) {
-    const send = async (command) => {
-        const out = await rds.send(command);
-        observe(out);
-        return out;
-    };
-    return new Proxy(rds, {
-        get: (target, property, receiver) => property === 'send' ? send : Reflect.get(target, property, receiver),
-    });
 }
 /** `creating, 40 %` / `available`. */
 function cluster_snapshot_describe(snapshot) {

@@ -25,7 +25,7 @@ import {
 import { isNotFound } from '../errors/index.js';
 import { describeCluster, describeGlobalCluster } from '../resources/aurora.js';
 import { describeTable } from '../resources/dynamodb-table.js';
-import { waitFor } from '../resources/wait-for.js';
+import { waitFor, waiterConfig } from '../resources/wait-for.js';
 import type { PlanStep } from './plan.js';
 
 /*
@@ -76,14 +76,9 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepOut
   }
 }
 
+/** An SDK waiter's timing for a deletion: AWS takes minutes, so the waiters' own delays by default. */
 function waiter<C>(client: C, ctx: StepContext) {
-  const minDelay = Math.min(ctx.minDelaySeconds ?? 15, ctx.waitSeconds / 2);
-  return {
-    client,
-    minDelay,
-    maxDelay: Math.max(minDelay, ctx.maxDelaySeconds ?? 120),
-    maxWaitTime: ctx.waitSeconds,
-  };
+  return waiterConfig(client, waitOptions(ctx), { minDelaySeconds: 15, maxDelaySeconds: 120 });
 }
 
 function waitOptions(ctx: StepContext) {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { classifyAwsError, VerdictError } from '../errors/index.js';
 import type { BackupTag } from './backup-names.js';
+import { observing, waiterConfig } from './wait-for.js';
 
 export interface ClusterSnapshotOptions {
   clusterIdentifier: string;
@@ -72,15 +73,9 @@ export async function createClusterSnapshot(
     lastLogged = now;
   };
   const consequence = options.consequence ?? PHASE_2_CONSEQUENCE;
-  const minDelay = Math.min(options.minDelaySeconds ?? 2, options.maxWaitSeconds / 2);
   try {
     await waitUntilDBClusterSnapshotAvailable(
-      {
-        client: observing(rds, observe),
-        minDelay,
-        maxDelay: Math.max(minDelay, options.maxDelaySeconds ?? 30),
-        maxWaitTime: options.maxWaitSeconds,
-      },
+      waiterConfig(observing(rds, observe), options, { minDelaySeconds: 2, maxDelaySeconds: 30 }),
       { DBClusterSnapshotIdentifier: identifier },
     );
   } catch (error) {
@@ -158,28 +153,6 @@ async function createOrAdopt(
     }
     throw error;
   }
-}
-
-/**
- * The client the waiter polls through: the same client, except that every DescribeDBClusterSnapshots
- * reply is shown to `observe` first, so that progress is logged from the waiter's own polls, with no
- * extra calls.
- */
-function observing(
-  rds: RDSClient,
-  observe: (out: DescribeDBClusterSnapshotsCommandOutput) => void,
-): RDSClient {
-  const send = async (
-    command: DescribeDBClusterSnapshotsCommand,
-  ): Promise<DescribeDBClusterSnapshotsCommandOutput> => {
-    const out = await rds.send(command);
-    observe(out);
-    return out;
-  };
-  return new Proxy(rds, {
-    get: (target, property, receiver) =>
-      property === 'send' ? send : Reflect.get(target, property, receiver),
-  });
 }
 
 /** `creating, 40 %` / `available`. */

@@ -9,6 +9,7 @@ import {
   type ExportDescription,
 } from '@aws-sdk/client-dynamodb';
 import { isNotFound, VerdictError } from '../errors/index.js';
+import { observing, waiterConfig } from './wait-for.js';
 
 /*
  * Step 4.2's export of a table to S3 (ExportTableToPointInTime), awaited with the SDK's
@@ -91,15 +92,9 @@ export async function exportTable(
     last = out.ExportDescription ?? last;
     if (last?.ExportStatus !== before) log(`${what}: ${last?.ExportStatus ?? 'status unknown'}.`);
   };
-  const minDelay = Math.min(options.minDelaySeconds ?? 5, options.maxWaitSeconds / 2);
   try {
     await waitUntilExportCompleted(
-      {
-        client: observing(dynamodb, observe),
-        minDelay,
-        maxDelay: Math.max(minDelay, options.maxDelaySeconds ?? 60),
-        maxWaitTime: options.maxWaitSeconds,
-      },
+      waiterConfig(observing(dynamodb, observe), options, { minDelaySeconds: 5, maxDelaySeconds: 60 }),
       { ExportArn: arn },
     );
   } catch (error) {
@@ -153,20 +148,4 @@ function toResult(
     ...(description?.ExportManifest ? { manifest: description.ExportManifest } : {}),
     ...(description?.ExportTime ? { exportTime: description.ExportTime } : {}),
   };
-}
-
-/** The same client, with every DescribeExport reply shown to `observe` (progress from the waiter's own polls). */
-function observing(
-  dynamodb: DynamoDBClient,
-  observe: (out: DescribeExportCommandOutput) => void,
-): DynamoDBClient {
-  const send = async (command: DescribeExportCommand): Promise<DescribeExportCommandOutput> => {
-    const out = await dynamodb.send(command);
-    observe(out);
-    return out;
-  };
-  return new Proxy(dynamodb, {
-    get: (target, property, receiver) =>
-      property === 'send' ? send : Reflect.get(target, property, receiver),
-  });
 }

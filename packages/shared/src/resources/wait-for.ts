@@ -14,19 +14,50 @@ export interface WaitOptions {
   maxDelaySeconds?: number;
 }
 
+/**
+ * The timing of an SDK waiter from a step's options: the first delay never more than half the time
+ * allowed (so that a short wait still polls twice), the longest never below the first.
+ */
+export function waiterConfig<C>(
+  client: C,
+  options: WaitOptions,
+  defaults: { minDelaySeconds: number; maxDelaySeconds: number },
+): { client: C; minDelay: number; maxDelay: number; maxWaitTime: number } {
+  const minDelay = Math.min(options.minDelaySeconds ?? defaults.minDelaySeconds, options.maxWaitSeconds / 2);
+  return {
+    client,
+    minDelay,
+    maxDelay: Math.max(minDelay, options.maxDelaySeconds ?? defaults.maxDelaySeconds),
+    maxWaitTime: options.maxWaitSeconds,
+  };
+}
+
+/**
+ * The client a waiter polls through: the same client, except that every reply is shown to `observe`
+ * first, so that progress is logged from the waiter's own polls, with no extra calls.
+ */
+export function observing<C extends { send(command: never): Promise<unknown> }, Out>(
+  client: C,
+  observe: (out: Out) => void,
+): C {
+  const send = async (command: never): Promise<Out> => {
+    const out = (await client.send(command)) as Out;
+    observe(out);
+    return out;
+  };
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      property === 'send' ? send : Reflect.get(target, property, receiver),
+  });
+}
+
 export async function waitFor(
   what: string,
   options: WaitOptions,
   poll: () => Promise<PollResult>,
 ): Promise<void> {
-  const minDelay = Math.min(options.minDelaySeconds ?? 5, options.maxWaitSeconds / 2);
   const result = await createWaiter(
-    {
-      client: undefined,
-      minDelay,
-      maxDelay: Math.max(minDelay, options.maxDelaySeconds ?? 60),
-      maxWaitTime: options.maxWaitSeconds,
-    },
+    waiterConfig(undefined, options, { minDelaySeconds: 5, maxDelaySeconds: 60 }),
     undefined,
     async () => {
       try {
