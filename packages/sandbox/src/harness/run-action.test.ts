@@ -67,11 +67,15 @@ console.log('::error file=src/a.ts,line=3,title=Bad%3A thing%2C really::First li
 console.log('::warning::careful');
 console.error('::notice title=From stderr::on stderr');
 console.log('::debug::details');
-console.log('::stop-commands::pause-1234');
-console.log('::error::not a command while stopped');
-console.log('::pause-1234::');
-console.log('plain log line');
 process.exitCode = 1;
+// stop-commands holds both streams, which reach the runner in no fixed order between them: the pause
+// comes well after the stderr line, so that the line cannot land inside it.
+setTimeout(() => {
+  console.log('::stop-commands::pause-1234');
+  console.log('::error::not a command while stopped');
+  console.log('::pause-1234::');
+  console.log('plain log line');
+}, 300);
 `;
 
 describe('runAction', () => {
