@@ -204,7 +204,7 @@ async function prepareFiles(scratch: string, options: RunActionOptions): Promise
       owner: { login: REPOSITORY.split('/')[0] },
     },
     sender: { login: ACTOR },
-    workflow: '.github/workflows/db-migration.yml',
+    workflow: '.github/workflows/migrate.yml',
   };
   await Promise.all([
     ...[files.output, files.summary, files.env, files.path, files.state].map((f) => writeFile(f, '')),
