@@ -236,6 +236,14 @@ describe('the deletion plan', () => {
     expect(deletionProtectionCheck(inventory, false).status).toBe('fail');
     expect(deletionProtectionCheck(inventory, true).status).toBe('pass');
   });
+  test("the table's own deletion protection is refused even when the clusters' may be turned off", () => {
+    const protectedTable = { ...inventory, table: { ...inventory.table!, deletionProtection: true } };
+    const check = deletionProtectionCheck(protectedTable, true);
+    expect(check.status).toBe('fail');
+    expect(check.detail).toContain(
+      'aws dynamodb update-table --region us-east-1 --table-name session-table-dev --no-deletion-protection-enabled',
+    );
+  });
 });
 
 describe('v1 usage (1, 2)', () => {

@@ -216,6 +216,21 @@ export function deletionProtectionCheck(inventory: V1Inventory, allowed: boolean
       ? [`${inventory.globalCluster.identifier} (global)`]
       : []),
   ];
+  // The table's protection is never turned off by the cleanup: the table is deleted last of the data,
+  // after the clusters, and a refusal there would leave v1 half deleted. It is refused here instead.
+  const table = inventory.table?.deletionProtection ? inventory.table : undefined;
+  if (table) {
+    return {
+      ...base,
+      status: 'fail',
+      resource: table.name,
+      detail:
+        `The v1 table ${table.name} has deletion protection on, which the cleanup does not turn off. If it is to ` +
+        `go, turn it off first: aws dynamodb update-table --region ${table.region} --table-name ${table.name} ` +
+        `--no-deletion-protection-enabled` +
+        (protectedOnes.length > 0 ? ` (also protected: ${protectedOnes.join(', ')}).` : '.'),
+    };
+  }
   if (protectedOnes.length === 0) return { ...base, status: 'pass', detail: 'No v1 resource is protected.' };
   if (allowed) {
     return {

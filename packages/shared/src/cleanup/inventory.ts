@@ -50,6 +50,8 @@ export interface InventoryTable {
   arn: string;
   status: string;
   replicas: { region: string; status: string }[];
+  /** DynamoDB's own deletion protection (DeletionProtectionEnabled): DeleteTable is refused while it is on. */
+  deletionProtection?: boolean;
 }
 
 export interface InventorySecret {
@@ -181,6 +183,7 @@ export async function discoverInventory(
             region: regions.primary,
             arn: table.TableArn ?? '',
             status: table.TableStatus ?? 'unknown',
+            ...(table.DeletionProtectionEnabled ? { deletionProtection: true } : {}),
             replicas: (table.Replicas ?? [])
               .filter((r) => r.RegionName && r.RegionName !== regions.primary)
               .map((r) => ({ region: r.RegionName!, status: r.ReplicaStatus ?? 'unknown' })),
