@@ -1,4 +1,4 @@
-import { InputError, type ActionIO } from '@dbmig/shared';
+import { InputError, type ActionIO, type CleanupOptions } from '@dbmig/shared';
 
 /** Every input and output name of cleanup-v1, declared once (action.yml describes each). */
 export const Inputs = {
@@ -29,21 +29,26 @@ export const Outputs = {
   changelog: 'changelog',
 } as const;
 
-export interface CleanupInputs {
+/** The inputs that go to the cleanup as they are, described once in CleanupOptions. */
+type PassedThrough = Pick<
+  CleanupOptions,
+  | 'confirm'
+  | 'dryRun'
+  | 'minStableDays'
+  | 'archiveBucket'
+  | 'retainDays'
+  | 'allowDisableDeletionProtection'
+  | 'secretRecoveryDays'
+  | 'enablePointInTimeRecovery'
+  | 'connectionWindowHours'
+  | 'breakLock'
+>;
+
+export interface CleanupInputs extends PassedThrough {
   environment: string;
   config?: string;
-  confirm: string;
-  dryRun: boolean;
-  minStableDays: number;
-  archiveBucket: string;
-  retainDays: number;
-  allowDisableDeletionProtection: boolean;
-  secretRecoveryDays: number;
-  enablePointInTimeRecovery: boolean;
-  connectionWindowHours: number;
   /** Undefined: `<environment>-v1-cleanup`. */
   approvalEnvironment?: string;
-  breakLock?: string;
   changelogPath?: string;
   waitMinutes: number;
   /** Undefined: the SDK waiters' own delays. */
