@@ -112,6 +112,7 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
     end: awsNow,
   });
 
+  const prerequisites = await archivePrerequisites(ctx, inventory, view, cutover.completed);
   const checks: Check[] = [
     parametersCheck(parametersNamingV1(config, inventory, parameters), regions),
     ...idleChecks(usage, options.connectionWindowHours).map((c) =>
@@ -131,7 +132,7 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
     inventoryCheck(config, inventory),
     lockCheck(lock),
     deletionProtectionCheck(inventory, options.allowDisableDeletionProtection),
-    ...(await archivePrerequisites(ctx, inventory, view, cutover.completed)),
+    ...prerequisites.checks,
   ];
   for (const check of checks) report.add(check);
 
@@ -256,9 +257,12 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
     ...(ctx.run.runUrl ? { runUrl: ctx.run.runUrl } : {}),
     bucket: options.archiveBucket,
     enablePointInTimeRecovery: options.enablePointInTimeRecovery,
-    pointInTimeRecovery: inventory.table
-      ? await pointInTimeRecoveryEnabled(clients.dynamodb(config.regions.primary), inventory.table.name)
-      : true,
+    // As the guard read it; asked only when the guard did not (an earlier export is to be reused).
+    pointInTimeRecovery:
+      prerequisites.pointInTimeRecovery ??
+      (inventory.table
+        ? await pointInTimeRecoveryEnabled(clients.dynamodb(config.regions.primary), inventory.table.name)
+        : true),
     waitSeconds: options.waitSeconds,
     ...delays(options),
     log,
@@ -372,15 +376,18 @@ async function archivePrerequisites(
   inventory: V1Inventory,
   view: LedgerView,
   completed: LedgerEvent | undefined,
-): Promise<Check[]> {
+): Promise<{ checks: Check[]; pointInTimeRecovery?: boolean }> {
   const { config, clients, options } = ctx;
   const region = config.regions.primary;
   const table = inventory.table;
   const recorded = completed
     ? view.since(completed, CLEANUP_EVENTS.archiveMade).some((e) => e.data['kind'] === 'table-export')
     : false;
-  if (!table || recorded) return [];
-  const bucket = await headArchiveBucket(clients.s3(region), options.archiveBucket);
+  if (!table || recorded) return { checks: [] };
+  const [bucket, pitr] = await Promise.all([
+    headArchiveBucket(clients.s3(region), options.archiveBucket),
+    pointInTimeRecoveryEnabled(clients.dynamodb(region), table.name),
+  ]);
   const checks: Check[] = [
     {
       id: 'archive-bucket',
@@ -391,21 +398,20 @@ async function archivePrerequisites(
         ? `s3://${options.archiveBucket}${bucket.region ? ` (${bucket.region})` : ''} is there.`
         : `${bucket.reason}: set archive-bucket to an existing bucket this role may write to.`,
     },
+    {
+      id: 'point-in-time-recovery',
+      title: 'The v1 table can be exported (point-in-time recovery)',
+      region,
+      resource: table.name,
+      status: pitr || options.enablePointInTimeRecovery ? 'pass' : 'fail',
+      detail: pitr
+        ? 'Point-in-time recovery is on.'
+        : options.enablePointInTimeRecovery
+          ? 'Point-in-time recovery is off; enable-point-in-time-recovery is true, so it is turned on before the export.'
+          : `Point-in-time recovery is off, and ExportTableToPointInTime needs it. Run \`${pointInTimeRecoveryFix(table.name, region)}\`, or set enable-point-in-time-recovery: true.`,
+    },
   ];
-  const pitr = await pointInTimeRecoveryEnabled(clients.dynamodb(region), table.name);
-  checks.push({
-    id: 'point-in-time-recovery',
-    title: 'The v1 table can be exported (point-in-time recovery)',
-    region,
-    resource: table.name,
-    status: pitr || options.enablePointInTimeRecovery ? 'pass' : 'fail',
-    detail: pitr
-      ? 'Point-in-time recovery is on.'
-      : options.enablePointInTimeRecovery
-        ? 'Point-in-time recovery is off; enable-point-in-time-recovery is true, so it is turned on before the export.'
-        : `Point-in-time recovery is off, and ExportTableToPointInTime needs it. Run \`${pointInTimeRecoveryFix(table.name, region)}\`, or set enable-point-in-time-recovery: true.`,
-  });
-  return checks;
+  return { checks, pointInTimeRecovery: pitr };
 }
 
 function delays(options: CleanupOptions) {
