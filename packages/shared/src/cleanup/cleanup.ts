@@ -4,7 +4,6 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { awsTime } from '../aws/aws-time.js';
 import type { MigrationConfig } from '../config/types.js';
 import { runToken, type RunContext } from '../github/run-context.js';
 import type { JsonObject, LedgerEvent } from '../ledger/event.js';
@@ -49,6 +48,8 @@ export interface CleanupClients {
   ssm(region: string): SSMClient;
   cloudwatch(region: string): CloudWatchClient;
   s3(region: string): S3Client;
+  /** AWS's time now, as the clients have seen it (AwsClients.awsNow). */
+  awsNow(): Date;
 }
 
 export interface CleanupContext {
@@ -96,8 +97,8 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
     readAppParameters((r) => clients.ssm(r), regions, names),
     ctx.gate(),
   ]);
-  // The ledger was just read through this client: its clock offset is AWS's.
-  const awsNow = awsTime(clients.ssm(config.regions.primary));
+  // The ledger, the parameters and the inventory were just read: the clients' clock is AWS's.
+  const awsNow = clients.awsNow();
 
   const cutover = completedCutover(view);
   const stable = cutover.completed
