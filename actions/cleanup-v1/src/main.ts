@@ -83,7 +83,9 @@ export async function cleanupV1Action(io: ActionIO): Promise<void> {
 
 async function report(io: ActionIO, environment: string, result: CleanupResult, changelogPath?: string) {
   io.info(result.report.toMarkdown({ failOnWarning: false }));
-  if (result.plan.length > 0) {
+  // A run that deleted (or stopped part-way) printed its plan before acting; one that changed nothing
+  // shows here what it would have done.
+  if (result.plan.length > 0 && (result.status === 'planned' || result.status === 'refused')) {
     io.info(result.status === 'planned' ? 'The plan (nothing was changed):' : 'The plan:');
     result.plan.forEach((step, i) => io.info(`  ${i + 1}. [${step.region}] ${step.description}`));
   }
