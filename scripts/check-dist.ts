@@ -1,7 +1,8 @@
 /**
- * Fails when a committed `actions/<name>/dist/` differs from a fresh build of its sources: the runner
- * executes dist/, so a stale bundle would ship code nobody reviewed. Each action is bundled into a
- * temporary folder with the same ncc command as `npm run build`, then compared file by file.
+ * Fails when a committed `actions/<name>/dist/` (or the command line's `packages/cli/dist/`) differs from
+ * a fresh build of its sources: the runner executes dist/, and `npx db-migration-toolkit` runs the CLI's,
+ * so a stale bundle would ship code nobody reviewed. Each is bundled into a temporary folder with the
+ * same ncc command as `npm run build`, then compared file by file.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -18,19 +19,27 @@ function files(dir: string, base = dir): string[] {
   );
 }
 
+/** Every bundled folder, relative to the root: each action, and the command line. */
+const bundled = [
+  ...readdirSync(join(root, 'actions'))
+    .filter((name) => existsSync(join(root, 'actions', name, 'action.yml')))
+    .map((name) => `actions/${name}`),
+  'packages/cli',
+];
+
 let stale = 0;
-for (const name of readdirSync(join(root, 'actions'))) {
-  const actionDir = join(root, 'actions', name);
-  if (!existsSync(join(actionDir, 'action.yml'))) continue;
+for (const folder of bundled) {
+  const dir = join(root, folder);
+  const name = folder.split('/').at(-1) ?? folder;
   const fresh = mkdtempSync(join(tmpdir(), `check-dist-${name}-`));
   try {
     // One licence file per chunk ([name]): ncc writes the file once per chunk, so a fixed name would keep
     // only the last chunk's licences once an action loads part of its code lazily.
     execFileSync(ncc, ['build', 'src/index.ts', '-o', fresh, '--license', '[name].licenses.txt', '--quiet'], {
-      cwd: actionDir,
+      cwd: dir,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const committed = join(actionDir, 'dist');
+    const committed = join(dir, 'dist');
     const names = new Set([...files(fresh), ...files(committed)]);
     const differing = [...names].filter((file) => {
       const a = join(fresh, file);
@@ -39,9 +48,9 @@ for (const name of readdirSync(join(root, 'actions'))) {
     });
     if (differing.length > 0) {
       stale++;
-      console.error(`actions/${name}/dist is stale: ${differing.join(', ')} differ from a fresh build.`);
+      console.error(`${folder}/dist is stale: ${differing.join(', ')} differ from a fresh build.`);
     } else {
-      console.log(`actions/${name}/dist matches a fresh build (${names.size} files).`);
+      console.log(`${folder}/dist matches a fresh build (${names.size} files).`);
     }
   } finally {
     rmSync(fresh, { recursive: true, force: true });

@@ -175,13 +175,13 @@ describe('GitHubApi', () => {
     });
     // Another repository's environment of the same name is not this one's.
     expect((await get('/repos/acme/other/environments/prod-v1-cleanup')).status).toBe(404);
-    // Only GET is answered for now: a write is not found, and changes nothing.
-    const put = await fetch(`${api.url}/repos/acme/payments/environments/prod-v1-cleanup`, {
-      method: 'PUT',
+    // A write the server does not know is not found, and changes nothing.
+    const post = await fetch(`${api.url}/repos/acme/payments/environments/prod-v1-cleanup`, {
+      method: 'POST',
       headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ reviewers: [] }),
     });
-    expect(put.status).toBe(404);
+    expect(post.status).toBe(404);
     const after = (await (await get('/repos/acme/payments/environments/prod-v1-cleanup')).json()) as {
       protection_rules: unknown[];
     };

@@ -1,3 +1,5 @@
+import { renderTeam, renderUser, type Directory } from './directory.js';
+
 /*
  * The deployment environments of the sandbox's GitHub (Settings → Environments), as tests set them, and
  * their rendering in the shape of `GET /repos/{owner}/{repo}/environments/{name}` (github.md §4). The
@@ -42,8 +44,8 @@ export class Environments {
 
   /** Creates the environment `name` of `repository` (`owner/repo`), or replaces its rules. */
   set(repository: string, name: string, rules: EnvironmentInput): StoredEnvironment {
-    if (rules.waitTimer !== undefined && !(Number.isInteger(rules.waitTimer) && rules.waitTimer >= 0)) {
-      throw new Error(`waitTimer must be a whole number of minutes, not ${rules.waitTimer}`);
+    if (rules.waitTimer !== undefined && !isWaitTimer(rules.waitTimer)) {
+      throw new Error(`waitTimer must be a whole number of minutes from 0 to 43,200, not ${rules.waitTimer}`);
     }
     const key = environmentKey(repository, name);
     const existing = this.byKey.get(key);
@@ -64,14 +66,21 @@ export class Environments {
   }
 }
 
+/** GitHub's range for a wait timer: 0 to 43,200 minutes (30 days). */
+export function isWaitTimer(minutes: number): boolean {
+  return Number.isInteger(minutes) && minutes >= 0 && minutes <= 43_200;
+}
+
 /**
  * The `environment` object GitHub answers: the protection rules appear only when set, in GitHub's order
- * (wait timer, required reviewers, branch policy), each with its own id.
+ * (wait timer, required reviewers, branch policy), each with its own id. Reviewers are rendered from the
+ * directory, which knows every one a stored environment names.
  */
 export function renderEnvironment(
   baseUrl: string,
   repository: string,
   environment: StoredEnvironment,
+  directory: Directory,
 ): unknown {
   const { id, name, rules } = environment;
   const [owner] = repository.split('/');
@@ -89,12 +98,12 @@ export function renderEnvironment(
       ...ruleId(2),
       type: 'required_reviewers',
       prevent_self_review: rules.preventSelfReview ?? false,
-      reviewers: (rules.reviewers ?? []).map((reviewer, index) => ({
+      reviewers: (rules.reviewers ?? []).map((reviewer) => ({
         type: reviewer.type,
         reviewer:
           reviewer.type === 'User'
-            ? renderUser(baseUrl, reviewer.login, 7000 + index)
-            : renderTeam(baseUrl, owner ?? '', reviewer.login, 8000 + index),
+            ? renderUser(baseUrl, directory.addUser(reviewer.login))
+            : renderTeam(baseUrl, directory.addTeam(owner ?? '', reviewer.login)),
       })),
     });
   }
@@ -114,33 +123,6 @@ export function renderEnvironment(
           custom_branch_policies: rules.branchPolicy === 'custom-branch-policies',
         }
       : null,
-  };
-}
-
-function renderUser(baseUrl: string, login: string, id: number): unknown {
-  return {
-    login,
-    id,
-    node_id: `U_kgDO${id.toString(36)}`,
-    url: `${baseUrl}/users/${login}`,
-    html_url: `https://github.com/${login}`,
-    type: 'User',
-    site_admin: false,
-  };
-}
-
-function renderTeam(baseUrl: string, org: string, slug: string, id: number): unknown {
-  return {
-    id,
-    node_id: `T_kwDO${id.toString(36)}`,
-    name: slug,
-    slug,
-    description: null,
-    privacy: 'closed',
-    permission: 'pull',
-    url: `${baseUrl}/orgs/${org}/teams/${slug}`,
-    html_url: `https://github.com/orgs/${org}/teams/${slug}`,
-    parent: null,
   };
 }
 
