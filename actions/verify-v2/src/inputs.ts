@@ -12,6 +12,8 @@ export const Inputs = {
   maxAttempts: 'max-attempts',
   parityRanges: 'parity-ranges',
   maxDifferencesListed: 'max-differences-listed',
+  appSecurityGroup: 'app-security-group',
+  maxCdcLagSeconds: 'max-cdc-lag-seconds',
 } as const;
 
 export const Outputs = {
@@ -36,6 +38,10 @@ export interface VerifyInputs {
   /** Undefined: chosen from each table's size. */
   parityRanges?: number | Record<string, number>;
   maxDifferencesListed: number;
+  /** Undefined: a connection that times out is checked against this runner's address only. */
+  appSecurityGroup?: string;
+  /** The lag gate of `check: replication`, in seconds. */
+  maxCdcLagSeconds: number;
 }
 
 /** Reads and validates every input before any AWS call. */
@@ -57,7 +63,25 @@ export function readInputs(io: ActionIO): VerifyInputs {
     failOnWarning: io.boolean(Inputs.failOnWarning, { default: false }),
     ...parityRangesInput(io.string(Inputs.parityRanges)),
     maxDifferencesListed: io.integer(Inputs.maxDifferencesListed, { default: 20, min: 0, max: 1000 }),
+    ...appSecurityGroupInput(io.string(Inputs.appSecurityGroup)),
+    maxCdcLagSeconds: io.decimal(Inputs.maxCdcLagSeconds, { default: 10, min: 0, max: 86_400 }),
   };
+}
+
+/** A security group id as EC2 gives it: `sg-` and 8 or 17 lower-case hex digits. */
+const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** `app-security-group`: the id of the group the application runs in, never its name. */
+export function appSecurityGroupInput(raw: string | undefined): { appSecurityGroup?: string } {
+  if (raw === undefined) return {};
+  if (!SECURITY_GROUP_ID.test(raw)) {
+    throw new InputError(
+      Inputs.appSecurityGroup,
+      `must be a security group id: sg- and 8 or 17 lower-case hex digits (e.g. sg-0abc1234def567890), ` +
+        `not a group name; got '${raw}'.`,
+    );
+  }
+  return { appSecurityGroup: raw };
 }
 
 const MAX_RANGES = 1024;

@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -19,7 +20,8 @@ import { Outputs, readInputs, type VerifyInputs } from './inputs.js';
 
 /**
  * The services the health checks call, and only those: each SDK client package is bundled whole, so
- * naming one here is what puts it into dist/ (SSM, which verify-v2 never calls, stays out).
+ * naming one here is what puts it into dist/ (Auto Scaling, Logs and S3, which verify-v2 never
+ * calls, stay out).
  */
 const services = {
   rds: RDSClient,
@@ -27,6 +29,7 @@ const services = {
   dynamodb: DynamoDBClient,
   secretsManager: SecretsManagerClient,
   ssm: SSMClient, // the ledger, where the verdict is recorded
+  ec2: EC2Client, // the v2 cluster's security groups, read when its writer does not answer
 };
 
 /**
@@ -67,6 +70,7 @@ export async function verifyV2(io: ActionIO): Promise<void> {
           maxReplicationLagSeconds: inputs.maxReplicationLagSeconds,
           expectEmpty: inputs.expectEmpty,
           sslMode: inputs.sslMode,
+          ...(inputs.appSecurityGroup !== undefined ? { appSecurityGroup: inputs.appSecurityGroup } : {}),
         },
         mask,
       });

@@ -67,6 +67,16 @@ describe('verify-v2 refuses bad input before any AWS call', () => {
       { 'ssl-mode': 'prefer' },
       "Input 'ssl-mode': must be one of verify-full, require, disable; got 'prefer'.",
     ],
+    [
+      { 'app-security-group': 'app-dev' },
+      "Input 'app-security-group': must be a security group id: sg- and 8 or 17 lower-case hex digits (e.g. sg-0abc1234def567890), not a group name; got 'app-dev'.",
+    ],
+    [
+      { 'app-security-group': 'sg-0ABC1234DEF567890' },
+      "Input 'app-security-group': must be a security group id",
+    ],
+    [{ 'app-security-group': 'sg-0abc123' }, "Input 'app-security-group': must be a security group id"],
+    [{ 'app-security-group': 'sg-0abc1234, sg-0def5678' }, "Input 'app-security-group'"],
   ])('%j', async (bad, message) => {
     const error = await refused({ ...BASE_INPUTS, ...bad });
     expect(error).toContain(message);

@@ -10,6 +10,7 @@ import { JsonDispatcher, jsonError } from './protocols/json.js';
 import { QueryDispatcher, queryError } from './protocols/query.js';
 import type { JsonService, RawReply, RequestContext } from './protocols/types.js';
 import { createServices, type ServiceSet } from './services/index.js';
+import { answerEc2, EC2_SIGNING_NAME, ec2Operation } from './services/ec2/index.js';
 import { answerS3, s3Operation, S3_SIGNING_NAME } from './services/s3/index.js';
 import { credentialScope } from './sigv4.js';
 import { World } from './world/world.js';
@@ -186,6 +187,11 @@ export class Sandbox {
       // S3 is REST: the operation is the method and path (services/s3/).
       ctx.operation = s3Operation(method, url);
       return this.record(ctx, async () => answerS3(ctx, method, url));
+    }
+    if (ctx.service === EC2_SIGNING_NAME) {
+      // EC2's Query dialect has envelopes of its own (services/ec2/protocol.ts).
+      ctx.operation = ec2Operation(body);
+      return this.record(ctx, async () => answerEc2(ctx, body));
     }
     if (this.query.handles(ctx.service)) {
       ctx.operation = this.query.operationOf(body);

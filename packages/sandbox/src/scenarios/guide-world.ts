@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import type { Generation } from '@dbmig/shared';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { PostgresServer } from '../postgres/index.js';
+import { addAppSecurityGroup, addDatabaseSecurityGroup } from '../services/ec2/index.js';
 import { addCluster, addGlobalCluster, addInstance } from '../world/aurora-builders.js';
 import type { DbCluster } from '../world/types.js';
 import type { World } from '../world/world.js';
@@ -58,11 +59,20 @@ function addGeneration(ctx: ScenarioContext, generation: Generation, server: Pos
     globalClusterIdentifier: generation.globalCluster,
     createdAt: now,
   };
+  // Each cluster in a security group that admits PostgreSQL from the application and from the runner.
+  const groupOf = (region: string, cluster: string) => {
+    const app = addAppSecurityGroup(world, region, ctx.config.environment);
+    return [addDatabaseSecurityGroup(world, region, cluster, server.port, app.groupId).groupId];
+  };
   const primary = addCluster(world, regions.primary, generation.primaryCluster, {
     ...shared,
     databaseName: server.database,
+    vpcSecurityGroupIds: groupOf(regions.primary, generation.primaryCluster),
   });
-  const dr = addCluster(world, regions.dr, generation.drCluster, shared);
+  const dr = addCluster(world, regions.dr, generation.drCluster, {
+    ...shared,
+    vpcSecurityGroupIds: groupOf(regions.dr, generation.drCluster),
+  });
   addInstances(world, primary, generation.primaryInstancePattern);
   addInstances(world, dr, generation.drInstancePattern);
   addGlobalCluster(world, generation.globalCluster, [

@@ -327,6 +327,46 @@ export interface RefreshTimings {
   batchMs: number;
 }
 
+/** An IPv4 or IPv6 range an ingress rule admits (`CidrIp` or `CidrIpv6`). */
+export interface IpRangeRule {
+  cidr: string;
+  description?: string;
+}
+
+/** Another security group an ingress rule admits: instances in it may connect. */
+export interface GroupPairRule {
+  groupId: string;
+  userId: string;
+  description?: string;
+}
+
+/**
+ * One ingress rule as EC2 describes it (IpPermission): `ipProtocol` is `tcp`, `udp`, `icmp`, or `-1`
+ * for every protocol (then without ports).
+ */
+export interface IpPermissionRule {
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  ipRanges: IpRangeRule[];
+  ipv6Ranges: IpRangeRule[];
+  groups: GroupPairRule[];
+  prefixListIds: string[];
+}
+
+/** A VPC security group: what DescribeSecurityGroups returns (../services/ec2/). */
+export interface SecurityGroup {
+  groupId: string;
+  groupName: string;
+  description: string;
+  vpcId: string;
+  region: string;
+  ownerId: string;
+  ingress: IpPermissionRule[];
+  egress: IpPermissionRule[];
+  tags: ResourceTag[];
+}
+
 /** State kept per region, keyed by the region of each request's credential scope. */
 export interface RegionState {
   clusters: Map<string, DbCluster>;

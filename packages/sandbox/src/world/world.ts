@@ -69,6 +69,8 @@ export class World {
         failingExportTables: new Set(),
         autoScalingGroups: new Map(),
         logGroups: new Map(),
+        clusterParameterGroups: new Map(),
+        securityGroups: new Map(),
       };
       this.regions.set(name, state);
     }

@@ -5,6 +5,7 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -28,6 +29,7 @@ export interface AwsServiceClasses {
   logs?: typeof CloudWatchLogsClient;
   autoScaling?: typeof AutoScalingClient;
   s3?: typeof S3Client;
+  ec2?: typeof EC2Client;
 }
 
 export interface AwsClientOptions {
@@ -66,6 +68,7 @@ const packages: Record<keyof AwsServiceClasses, [className: string, packageName:
   logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
   autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
   s3: ['S3Client', '@aws-sdk/client-s3'],
+  ec2: ['EC2Client', '@aws-sdk/client-ec2'],
 };
 
 /**
@@ -111,6 +114,10 @@ export class AwsClients {
 
   s3(region: string): S3Client {
     return this.client('s3', 's3', region);
+  }
+
+  ec2(region: string): EC2Client {
+    return this.client('ec2', 'ec2', region);
   }
 
   /**

@@ -3,6 +3,7 @@ import { DatabaseProbeError, probeDatabase } from '../data/postgres-probe.js';
 import { describeAwsError, isAwsError } from '../errors/index.js';
 import type { Check } from '../report/index.js';
 import { readDatabaseSecret } from '../resources/secret.js';
+import { diagnoseNetworkPath, isConnectTimeout, runnerAddressTowards } from './network-diagnosis.js';
 import type { HealthContext } from './types.js';
 
 /**
@@ -82,7 +83,30 @@ export async function checkConnectivity(
     } catch (error) {
       connectCheck.status = 'fail';
       connectCheck.detail = error instanceof DatabaseProbeError ? error.message : String(error);
+      // A timeout (not a refusal): the security groups say whether the path is open; the check fails either way.
+      if (error instanceof DatabaseProbeError && isConnectTimeout(error.cause)) {
+        const diagnosis = await diagnoseTimeout(ctx, primary, primary.Endpoint, primary.Port);
+        connectCheck.detail = `${connectCheck.detail.replace(/\.$/, '')}. ${diagnosis.text}`;
+      }
     }
   }
   return [secretCheck, connectCheck, emptyCheck];
+}
+
+/** The cluster's security groups, judged against this runner's address and the application's group. */
+async function diagnoseTimeout(ctx: HealthContext, primary: DBCluster, host: string, port: number) {
+  const region = ctx.config.regions.primary;
+  let runner: { runnerAddress: string } | { runnerUnknown: string };
+  try {
+    runner = { runnerAddress: await runnerAddressTowards(host, port) };
+  } catch (error) {
+    runner = { runnerUnknown: (error as Error).message };
+  }
+  return diagnoseNetworkPath({
+    ec2: ctx.clients.ec2(region),
+    region,
+    cluster: primary,
+    ...runner,
+    ...(ctx.options.appSecurityGroup !== undefined ? { appSecurityGroup: ctx.options.appSecurityGroup } : {}),
+  });
 }

@@ -6,6 +6,8 @@ export interface HealthOptions {
   maxReplicationLagSeconds: number;
   expectEmpty: boolean;
   sslMode: SslMode;
+  /** The group the application runs in: a connection that times out is checked against its rules too. */
+  appSecurityGroup?: string;
 }
 
 /** What every health check is given. `mask` registers a secret value before it can reach any output. */

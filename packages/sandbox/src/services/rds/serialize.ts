@@ -35,9 +35,13 @@ export function dbClusterXml(cluster: DbCluster, instances: DbInstance[]): XmlNo
         PromotionTier: 1,
       })),
     ),
-    VpcSecurityGroups: xmlList('VpcSecurityGroupMembership', [
-      { VpcSecurityGroupId: securityGroupId(cluster.arn), Status: 'active' },
-    ]),
+    VpcSecurityGroups: xmlList(
+      'VpcSecurityGroupMembership',
+      (cluster.vpcSecurityGroupIds ?? [securityGroupId(cluster.arn)]).map((id) => ({
+        VpcSecurityGroupId: id,
+        Status: 'active',
+      })),
+    ),
     StorageEncrypted: cluster.storageEncrypted,
     DbClusterResourceId: resourceId('cluster', cluster.arn),
     DBClusterArn: cluster.arn,
