@@ -10,7 +10,9 @@ import { parse } from 'yaml';
  * - every action from another repository is pinned to a full commit SHA;
  * - every job declares its permissions, and they are no broader than it needs: `contents: read`,
  *   `id-token: write` only where AWS credentials are assumed, `actions: read` only where a toolkit action
- *   runs (the ledger reads the run's approvals), `pull-requests: write` only where the preview comments.
+ *   runs (the ledger reads the run's approvals), `pull-requests: write` only where the preview comments;
+ * - no workflow runs on `pull_request_target`, which hands a pull request's code the base branch's write
+ *   token and secrets (github.md §6): the read-only preview runs on `pull_request`.
  */
 
 interface Step {
@@ -28,6 +30,7 @@ interface Job {
 }
 
 interface Workflow {
+  on?: string | string[] | Record<string, unknown>;
   permissions?: string | Record<string, string>;
   jobs?: Record<string, Job>;
 }
@@ -51,6 +54,13 @@ function toolkitAction(step: Step): string | undefined {
 export function workflowBreaches(text: string): string[] {
   const workflow = parse(text) as Workflow;
   const breaches: string[] = [];
+  const on = workflow.on ?? {};
+  const triggers = typeof on === 'string' ? [on] : Array.isArray(on) ? on : Object.keys(on);
+  if (triggers.includes('pull_request_target')) {
+    breaches.push(
+      "workflow: runs on pull_request_target, which gives a pull request's code a write token and secrets (use pull_request)",
+    );
+  }
   if (typeof workflow.permissions === 'string') {
     breaches.push(`workflow: permissions ${workflow.permissions} (declare each scope per job)`);
   }

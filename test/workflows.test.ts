@@ -11,7 +11,9 @@ const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 const read = (file: string) => readFileSync(join(dir, file), 'utf8');
 
 test('the migration, rollback, cleanup and CI workflows are there', () => {
-  expect(files).toEqual(expect.arrayContaining(['migrate.yml', 'rollback.yml', 'cleanup-v1.yml', 'ci.yml']));
+  expect(files).toEqual(
+    expect.arrayContaining(['migrate.yml', 'rollback.yml', 'cleanup-v1.yml', 'ci.yml', 'preview.yml']),
+  );
 });
 
 test.each(files)('%s keeps every rule', (file) => {
@@ -69,6 +71,21 @@ test.each([
     'a third-party action on a tag',
     broken('migrate.yml', 'verify-v2', (j) => (j.steps[0]!.uses = 'actions/checkout@v6')),
     'verify-v2: actions/checkout@v6 is not pinned to a full commit SHA',
+  ],
+  [
+    'the preview on pull_request_target',
+    stringify({ ...(parse(read('preview.yml')) as object), on: { pull_request_target: null } }),
+    'workflow: runs on pull_request_target',
+  ],
+  [
+    'the preview with a write token for the repository contents',
+    broken('preview.yml', 'preview', (j) => (j.permissions = { ...j.permissions, contents: 'write' })),
+    'preview: permission contents: write is more than it needs',
+  ],
+  [
+    'the preview commenting without running the preview action',
+    broken('preview.yml', 'preview', (j) => (j.steps = j.steps.filter((s) => !s.uses?.endsWith('/preview')))),
+    'preview: permission pull-requests: write is more than it needs',
   ],
   [
     'permissions broader than the job needs',

@@ -1,4 +1,4 @@
-import { InputError, type ActionIO, type CleanupOptions } from '@dbmig/shared';
+import { InputError, parseExpectedPlan, type ActionIO, type CleanupOptions } from '@dbmig/shared';
 
 /** Every input and output name of cleanup-v1, declared once (action.yml describes each). */
 export const Inputs = {
@@ -21,6 +21,7 @@ export const Inputs = {
   waitMinutes: 'wait-minutes',
   pollSeconds: 'poll-seconds',
   maxAttempts: 'max-attempts',
+  expectedPlan: 'expected-plan',
 } as const;
 
 export const Outputs = {
@@ -42,6 +43,7 @@ type PassedThrough = Pick<
   | 'enablePointInTimeRecovery'
   | 'connectionWindowHours'
   | 'breakLock'
+  | 'expectedPlan'
 >;
 
 export interface CleanupInputs extends PassedThrough {
@@ -104,6 +106,7 @@ export function readInputs(io: ActionIO): CleanupInputs {
   }
   const approvalEnvironment = io.string(Inputs.approvalEnvironment);
   const breakLock = io.string(Inputs.breakLock);
+  const expectedPlan = io.string(Inputs.expectedPlan);
   const changelogPath = io.string(Inputs.changelogPath);
   const poll = io.string(Inputs.pollSeconds);
   const pollSeconds =
@@ -122,6 +125,9 @@ export function readInputs(io: ActionIO): CleanupInputs {
     connectionWindowHours: io.decimal(Inputs.connectionWindowHours, { default: 24, min: 1, max: 24 * 15 }),
     ...(approvalEnvironment ? { approvalEnvironment } : {}),
     ...(breakLock ? { breakLock } : {}),
+    ...(expectedPlan
+      ? { expectedPlan: parseExpectedPlan(Inputs.expectedPlan, expectedPlan, 'cleanup') }
+      : {}),
     ...(changelogPath ? { changelogPath } : {}),
     waitMinutes: io.decimal(Inputs.waitMinutes, { default: 120, min: 0.1, max: 24 * 60 }),
     ...(pollSeconds !== undefined ? { pollSeconds } : {}),

@@ -66,6 +66,7 @@ export async function cleanupV1Action(io: ActionIO): Promise<void> {
         connectionWindowHours: inputs.connectionWindowHours,
         approvalEnvironment,
         ...(inputs.breakLock ? { breakLock: inputs.breakLock } : {}),
+        ...(inputs.expectedPlan ? { expectedPlan: inputs.expectedPlan } : {}),
         waitSeconds: inputs.waitMinutes * 60,
         ...(inputs.pollSeconds !== undefined
           ? { minDelaySeconds: inputs.pollSeconds, maxDelaySeconds: inputs.pollSeconds * 4 }

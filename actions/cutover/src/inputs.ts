@@ -1,4 +1,11 @@
-import { InputError, isAwsRegion, SSL_MODES, type ActionIO, type SslMode } from '@dbmig/shared';
+import {
+  InputError,
+  isAwsRegion,
+  parseExpectedPlan,
+  SSL_MODES,
+  type ActionIO,
+  type SslMode,
+} from '@dbmig/shared';
 
 /** Every input and output name of cutover, declared once (action.yml describes each). */
 export const Inputs = {
@@ -18,6 +25,7 @@ export const Inputs = {
   trafficTimeoutMinutes: 'traffic-timeout-minutes',
   sslMode: 'ssl-mode',
   maxAttempts: 'max-attempts',
+  expectedPlan: 'expected-plan',
 } as const;
 
 export const Outputs = {
@@ -45,6 +53,8 @@ export interface CutoverInputs {
   trafficTimeoutMinutes: number;
   sslMode: SslMode;
   maxAttempts?: number;
+  /** The `cutover-plan` fingerprint of the approved preview; undefined: no comparison. */
+  expectedPlan?: string;
 }
 
 /** Reads and validates every input before any AWS call. */
@@ -53,6 +63,7 @@ export function readInputs(io: ActionIO): CutoverInputs {
   const maxAttempts = io.integer(Inputs.maxAttempts, { min: 1, max: 20 });
   const regions = io.string(Inputs.parameterRegions);
   const logGroup = io.string(Inputs.logGroup);
+  const expectedPlan = io.string(Inputs.expectedPlan);
   return {
     environment: io.string(Inputs.environment, { required: true }),
     ...(config ? { config } : {}),
@@ -70,6 +81,9 @@ export function readInputs(io: ActionIO): CutoverInputs {
     trafficTimeoutMinutes: io.decimal(Inputs.trafficTimeoutMinutes, { default: 10, min: 0.1, max: 720 }),
     sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    ...(expectedPlan
+      ? { expectedPlan: parseExpectedPlan(Inputs.expectedPlan, expectedPlan, 'cutover') }
+      : {}),
   };
 }
 

@@ -69,6 +69,7 @@ export async function cutoverAction(io: ActionIO): Promise<void> {
           filterPattern: inputs.logFilterPattern,
         },
         rollback: { trafficTimeoutMs: inputs.trafficTimeoutMinutes * 60_000, sslMode: inputs.sslMode },
+        ...(inputs.expectedPlan ? { expectedPlan: inputs.expectedPlan } : {}),
       },
     });
     await report(result);

@@ -13,3 +13,7 @@ export * from './ledger/index.js';
 export * from './cutover/index.js';
 export * from './rollback/index.js';
 export * from './cleanup/index.js';
+export * from './preview/index.js';
+export * from './preview/pulumi/index.js';
+export * from './replication/postgres/index.js';
+export * from './replication/running.js';

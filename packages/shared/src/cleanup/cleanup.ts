@@ -5,6 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { MigrationConfig } from '../config/types.js';
+import type { PlanFingerprint } from '../preview/fingerprint.js';
 import { runToken, type RunContext } from '../github/run-context.js';
 import type { JsonObject, LedgerEvent } from '../ledger/event.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -16,6 +17,7 @@ import { pointInTimeRecoveryEnabled, pointInTimeRecoveryFix } from '../resources
 import { archiveNames, makeArchives, type ArchiveRecord } from './archives.js';
 import { changelogEntry } from './changelog.js';
 import { CLEANUP_EVENTS } from './events.js';
+import { cleanupFingerprint, planFingerprintCheck } from './fingerprint.js';
 import { CleanupStepError, deletionsOf, executePlan, type StepRecord } from './execute.js';
 import {
   approvalGateCheck,
@@ -80,6 +82,8 @@ export interface CleanupResult {
   event?: LedgerEvent;
   /** Why it stopped, when it did not delete. */
   reason?: string;
+  /** What the plan would do, as a fingerprint; set when nothing was changed (refused or a dry run). */
+  fingerprint?: PlanFingerprint;
 }
 
 const FAIL = { failOnWarning: false };
@@ -162,6 +166,11 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
     },
   ];
   const preview = planDeletion(config, inventory, previewArchives, options);
+  const fingerprint = cleanupFingerprint(preview, previewArchives);
+  // Once a deletion has begun (a re-run after a crash), what is left is less than what was approved.
+  if (options.expectedPlan) {
+    report.add(planFingerprintCheck(options.expectedPlan, fingerprint, committed?.sequence));
+  }
 
   if (!report.healthy(FAIL)) {
     const failing = report.failing(FAIL).map((c) => c.id);
@@ -171,6 +180,7 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
       status: 'refused',
       plan: preview,
       remaining: preview,
+      fingerprint,
       reason: `Refused by ${failing.join(', ')}: nothing was changed.`,
     };
   }
@@ -206,6 +216,7 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
       status: 'planned',
       plan: preview,
       remaining: preview,
+      fingerprint,
       reason: 'Dry run: nothing was changed.',
     };
   }

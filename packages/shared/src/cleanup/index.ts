@@ -5,6 +5,7 @@ export type { GateReading } from './guards.js';
 export { jobGate } from './gate.js';
 export type { ArchiveRecord } from './archives.js';
 export type { PlanStep } from './plan.js';
+export { cleanupFingerprint } from './fingerprint.js';
 export { lockHolder, describeHolder, type LockHolder } from './lock.js';
 export { prependEntry } from './changelog.js';
 export { writeCleanupSummary, deletedOutput } from './summary.js';

@@ -30,6 +30,8 @@ export interface CleanupOptions {
   /** Poll delays of the SDK waiters, seconds (short in tests). */
   minDelaySeconds?: number;
   maxDelaySeconds?: number;
+  /** The `cleanup-plan` fingerprint of the approved preview: a different deletion plan is refused. */
+  expectedPlan?: string;
 }
 
 export const CONFIRMATION = 'DELETE-V1';

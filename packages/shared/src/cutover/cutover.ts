@@ -11,8 +11,17 @@ import { writeParameters, type WrittenParameter } from '../resources/parameter-w
 import { rollBack, type RollbackResult } from '../rollback/rollback.js';
 import { bake, readBaselines, type BakeOptions, type BakeOutcome } from './bake.js';
 import { checkCutoverAllowed } from './guards.js';
+import { describeRunningReplication, runningReplication } from '../replication/running.js';
 import { cutoverStartedEvent } from './events.js';
-import { describeChange, planCutover, type CutoverPlan, type RefreshSettings } from './plan.js';
+import { cutoverFingerprint } from './fingerprint.js';
+import { planChanged } from '../preview/fingerprint.js';
+import {
+  describeChange,
+  maskSecureValues,
+  planCutover,
+  type CutoverPlan,
+  type RefreshSettings,
+} from './plan.js';
 import { refreshBothGroups } from './refreshes.js';
 import { cutoverState, CUTOVER_EVENTS } from './state.js';
 
@@ -26,6 +35,8 @@ export interface CutoverOptions {
   bake: Omit<BakeOptions, 'clusters' | 'table' | 'baselines' | 'since'>;
   /** For the rollback's traffic proof and writes-at-risk, when the cutover rolls back by itself. */
   rollback: { trafficTimeoutMs: number; sslMode: SslMode };
+  /** The fingerprint of the plan a preview showed and a reviewer approved: any other plan is refused. */
+  expectedPlan?: string;
 }
 
 export interface CutoverResult {
@@ -78,15 +89,29 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
     throw new VerdictError(`Cutover of ${config.environment} refused: ${guard.reason}. Nothing was changed.`);
   }
   log(`Cutover stands on ${describeEvent(guard.basis.health)} and ${describeEvent(guard.basis.parity)}.`);
+  // With replication still carrying v1's writes, switching the application would have both sides take
+  // writes and hand out the same ids: the write strategies that stop it at the right moment come first.
+  const replication = await runningReplication(view, {
+    config,
+    clients,
+    sslMode: options.rollback.sslMode,
+    mask: ctx.mask,
+  });
+  if (replication) {
+    throw new VerdictError(
+      `Cutover of ${config.environment} refused: ${describeRunningReplication(replication)}. ` +
+        'A cutover beside it would let v1 and v2 both take writes and hand out the same sequence values. ' +
+        'Stop it first (' +
+        replication.stop.join(' ') +
+        '), then copy again and verify parity. Nothing was changed.',
+    );
+  }
 
   const plan = await planCutover(config, clients, {
     parameterRegions: options.parameterRegions,
     refresh: options.refresh,
   });
-  for (const change of plan.changes) {
-    if (change.before.exists && change.before.type === 'SecureString') ctx.mask(change.before.value);
-    if (change.after.type === 'SecureString') ctx.mask(change.after.value);
-  }
+  maskSecureValues(plan, ctx.mask);
   log('Plan:');
   for (const change of plan.changes) log(`  ${describeChange(change)}`);
   for (const fleet of plan.fleets) {
@@ -94,6 +119,14 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
     log(
       `  ${fleet.group} (${fleet.region}) reads the parameters of ${regions}; its instance refresh starts with MinHealthyPercentage ${plan.refresh.minHealthyPercentage}, InstanceWarmup ${plan.refresh.instanceWarmup} s`,
     );
+  }
+  const fingerprint = cutoverFingerprint(plan);
+  log(`Plan fingerprint: ${fingerprint.value}`);
+  const changed = options.expectedPlan
+    ? planChanged('cutover', options.expectedPlan, fingerprint)
+    : undefined;
+  if (changed) {
+    throw new VerdictError(`Cutover of ${config.environment} refused: ${changed}. Nothing was changed.`);
   }
   if (options.dryRun) {
     log('Dry run: nothing was changed.');

@@ -8,6 +8,7 @@ export {
 export { checkCutoverAllowed, type CutoverGuard } from './guards.js';
 export { cutoverState, CUTOVER_EVENTS, type CutoverState } from './state.js';
 export { planCutover, describeChange, type CutoverPlan, type ParameterChange } from './plan.js';
+export { cutoverFingerprint } from './fingerprint.js';
 export { recordedParameters, type RecordedParameter } from './events.js';
 export { rollbackCommand, writeCutoverSummary, writeRollbackSummary } from './summary.js';
 export type { BakeOutcome } from './bake.js';

@@ -153,6 +153,14 @@ function stateOf(
 }
 
 /** The plan as lines for the log and the summary: SecureString values masked, as `mask` registers them. */
+/** Registers every SecureString value the plan holds, before and after, before any of it is printed. */
+export function maskSecureValues(plan: CutoverPlan, mask: (secret: string) => void): void {
+  for (const change of plan.changes) {
+    if (change.before.exists && change.before.type === 'SecureString') mask(change.before.value);
+    if (change.after.type === 'SecureString') mask(change.after.value);
+  }
+}
+
 export function describeChange(change: ParameterChange): string {
   const shown = (type: string, value: string) => (type === 'SecureString' ? '***' : value);
   const before = change.before.exists

@@ -11,3 +11,13 @@ export {
   type EnvironmentProtection,
   type EnvironmentSource,
 } from './environment.js';
+export {
+  upsertStickyComment,
+  stickyBody,
+  previewMarker,
+  pullRequestNumber,
+  COMMENT_BODY_LIMIT,
+  GITHUB_ACTIONS_LOGIN,
+  type StickyComment,
+  type StickyOutcome,
+} from './comments.js';
