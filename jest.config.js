@@ -12,7 +12,14 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }],
   },
   // Servers (PostgreSQL, the AWS sandbox) start per test file; two cores, so two workers.
-  reporters: ['default', '<rootDir>/scripts/jest-count-reporter.js'],
+  // The sandboxes record each action's AWS calls in a folder the global setup makes; the IAM reporter then
+  // fails the run when an action's iam/<action>.json does not grant exactly those calls.
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
+  reporters: [
+    'default',
+    '<rootDir>/scripts/jest-count-reporter.js',
+    '<rootDir>/scripts/jest-iam-reporter.js',
+  ],
   maxWorkers: 2,
   // Some tests run a bundled action two or three times against slowed or failing AWS calls; on a busy
   // two-core machine that can pass a minute. A test that hangs still fails, at four.

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_CREDENTIALS } from './credentials.js';
 import { AwsError } from './errors.js';
@@ -44,6 +46,8 @@ export interface RequestRecord {
   region: string;
   status: number;
   fault?: 'throttle' | 'server-error';
+  /** The action whose AWS clients made the call, read from the toolkit's token in the user agent. */
+  caller?: string;
 }
 
 /** A call about to be answered, as {@link Sandbox.beforeAnswer} sees it. */
@@ -78,6 +82,13 @@ export class Sandbox {
   private readonly services: ServiceSet;
   private server?: Server;
   private baseUrl = '';
+  /**
+   * Where the calls of the toolkit's actions go, one JSON line each, when DBMIG_AWS_USAGE_DIR is set (Jest's
+   * global setup sets it): one file per sandbox, so that no two writers share one.
+   */
+  private readonly usageFile = process.env['DBMIG_AWS_USAGE_DIR']
+    ? path.join(process.env['DBMIG_AWS_USAGE_DIR'], `sandbox-${process.pid}-${randomUUID()}.jsonl`)
+    : undefined;
 
   private constructor(options: SandboxOptions) {
     this.faults = new FaultInjector(options.faults ?? [], options.seed ?? 1);
@@ -164,7 +175,9 @@ export class Sandbox {
     const scope = credentialScope(headers['authorization']);
     const target = headers['x-amz-target'];
     const jsonTarget = this.json.resolve(target);
-    const ctx: RequestContext = {
+    const ctx: CallerContext = {
+      caller: callerAction(headers['x-amz-user-agent'] ?? headers['user-agent']),
+      resources: this.usageFile ? namedResources(body, url) : [],
       region: scope?.region ?? 'us-east-1',
       service: scope?.service ?? 'unknown',
       operation: 'Unknown',
@@ -213,7 +226,7 @@ export class Sandbox {
 
   /** Applies latency and injected faults, answers, and logs the call. */
   private async record(
-    ctx: RequestContext,
+    ctx: CallerContext,
     answer: () => Promise<RawReply>,
     json?: JsonService,
     name?: string,
@@ -250,7 +263,15 @@ export class Sandbox {
       region: ctx.region,
       status: reply.status,
       ...(decision.fault ? { fault: decision.fault } : {}),
+      ...(ctx.caller ? { caller: ctx.caller } : {}),
     });
+    if (this.usageFile && ctx.caller) {
+      // Every answered call counts, refused ones too: an action needs the permission to be refused by AWS's
+      // rules rather than by IAM. The IAM check (test/iam-check.ts) compares these lines with iam/*.json.
+      const call = `${iamPrefixes[ctx.service] ?? ctx.service}:${ctx.operation}`;
+      const line = { action: ctx.caller, call, region: ctx.region, resources: ctx.resources };
+      appendFileSync(this.usageFile, `${JSON.stringify(line)}\n`);
+    }
     this.timeline.push({
       service: ctx.service,
       operation: ctx.operation,
@@ -261,6 +282,51 @@ export class Sandbox {
     });
     return reply;
   }
+}
+
+/** A request's context with what the usage log keeps about its caller. */
+type CallerContext = RequestContext & { caller?: string; resources: string[] };
+
+/** Signing names that differ from the service's prefix in IAM actions (CloudWatch signs as `monitoring`). */
+const iamPrefixes: Record<string, string> = { monitoring: 'cloudwatch' };
+
+/**
+ * The action named in the user agent: AwsClients (shared aws/clients.ts) puts the toolkit's
+ * `db-migration-toolkit/{version}` token first among its own and the action's name right after it.
+ */
+function callerAction(userAgent: string | undefined): string | undefined {
+  const match = /(?:^| )db-migration-toolkit\/\S+ ([A-Za-z0-9][\w.-]*)/.exec(userAgent ?? '');
+  return match?.[1];
+}
+
+/** Members that name the resource a call acts on, in the JSON and Query protocols. */
+const RESOURCE_MEMBER =
+  /^(Name|Names|Names\.member\.\d+|Path|SecretId|TableName|TableArn|ResourceArn|BackupArn|ExportArn|S3Bucket|logGroupName|DBClusterIdentifier|DBInstanceIdentifier|GlobalClusterIdentifier|SourceDBClusterIdentifier|DBClusterSnapshotIdentifier|DBClusterParameterGroupName|FinalDBSnapshotIdentifier|AutoScalingGroupName|AutoScalingGroupNames\.member\.\d+|GroupId\.\d+)$/;
+
+/** The names a call's body (or, for S3, its path) gives of the resources it acts on, for the usage log. */
+function namedResources(body: Buffer, url: string): string[] {
+  const text = body.toString('utf8');
+  if (text.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      const names = Object.entries(parsed).flatMap(([key, value]) =>
+        !RESOURCE_MEMBER.test(key) ? [] : Array.isArray(value) ? value : [value],
+      );
+      // BatchWriteItem and BatchGetItem name their tables as the keys of RequestItems.
+      if (parsed['RequestItems'] && typeof parsed['RequestItems'] === 'object')
+        names.push(...Object.keys(parsed['RequestItems']));
+      return names.filter((name): name is string => typeof name === 'string');
+    } catch {
+      return [];
+    }
+  }
+  if (text.includes('Action=')) {
+    return [...new URLSearchParams(text)]
+      .filter(([key]) => RESOURCE_MEMBER.test(key))
+      .map(([, value]) => value);
+  }
+  const bucket = decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname).split('/')[1];
+  return bucket ? [bucket] : [];
 }
 
 /** The `Name` of an SSM call's JSON body, when it has one. */
