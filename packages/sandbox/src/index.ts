@@ -16,6 +16,8 @@ export {
   type GroupOptions,
 } from './fleet/index.js';
 export type * from './world/types.js';
+// The sandbox's one AWS account, in the ARNs it answers with (and the roles a rehearsal assumes).
+export { ACCOUNT_ID } from './world/types.js';
 export { startLab, databaseUrlFlag, type Lab, type LabOptions } from './lab.js';
 export {
   scenarios,
@@ -80,3 +82,5 @@ export {
   type GitHubRequestRecord,
 } from './github/index.js';
 export { passTime, resetClock, days } from './clock.js';
+// The workflow runner (the rehearsal's) is `@dbmig/sandbox/workflows`: GitHub's workflow parser, which it
+// loads, is left out of everything else that imports the sandbox.
