@@ -13,18 +13,22 @@ export const Inputs = {
   dryRun: 'dry-run',
   sslMode: 'ssl-mode',
   maxAttempts: 'max-attempts',
+  replication: 'replication',
+  allowReplicaIdentityFull: 'allow-replica-identity-full',
 } as const;
 
 export const Outputs = {
   backups: 'backups',
   tables: 'tables',
   items: 'items',
+  replication: 'replication',
 } as const;
 
 /** The guide's steps 2.1, 2.2 and 2.3, in the order they run. */
 export const STEPS = ['backup', 'postgres', 'dynamodb'] as const;
 export type Step = (typeof STEPS)[number];
 export const SCHEMA_MODES = ['copy', 'existing'] as const;
+export const REPLICATION_MODES = ['none', 'logical'] as const;
 
 export interface MigrateInputs {
   environment: string;
@@ -40,6 +44,8 @@ export interface MigrateInputs {
   dryRun: boolean;
   sslMode: SslMode;
   maxAttempts?: number;
+  replication: (typeof REPLICATION_MODES)[number];
+  allowReplicaIdentityFull: boolean;
 }
 
 /** Reads and validates every input before any AWS call. */
@@ -60,6 +66,8 @@ export function readInputs(io: ActionIO): MigrateInputs {
     dryRun: io.boolean(Inputs.dryRun, { default: false }),
     sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    replication: io.choice(Inputs.replication, REPLICATION_MODES, 'none'),
+    allowReplicaIdentityFull: io.boolean(Inputs.allowReplicaIdentityFull, { default: false }),
   };
 }
 

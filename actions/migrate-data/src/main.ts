@@ -39,6 +39,14 @@ export async function migrateDataAction(io: ActionIO): Promise<void> {
       ...(inputs.dynamodbRateLimit ? { dynamodbRateLimit: inputs.dynamodbRateLimit } : {}),
       dryRun: inputs.dryRun,
       sslMode: inputs.sslMode,
+      replication: inputs.replication,
+      replicaIdentityFull: inputs.allowReplicaIdentityFull,
+    };
+    const ledger = {
+      ssm: clients.ssm(config.regions.primary),
+      environment: config.environment,
+      action: io.action,
+      log: io.info,
     };
     const result = await migrateData({
       config,
@@ -46,24 +54,18 @@ export async function migrateDataAction(io: ActionIO): Promise<void> {
       options,
       mask: (value) => void io.secret(value),
       log: (line) => io.info(line),
+      record: async (event) => void (await recordVerdicts(ledger, [event])),
     });
     io.setOutput(Outputs.backups, result.backups);
     io.setOutput(Outputs.tables, result.tables ?? {});
     io.setOutput(Outputs.items, result.items === undefined ? '' : String(result.items));
+    io.setOutput(Outputs.replication, result.replication ?? {});
     for (const table of resultTables(result)) {
       io.info(`${table.title}:`);
       for (const row of table.rows) io.info(`  ${row.join('  ')}`);
     }
     // What was made and moved, for the guards of the later phases.
-    await recordVerdicts(
-      {
-        ssm: clients.ssm(config.regions.primary),
-        environment: config.environment,
-        action: io.action,
-        log: io.info,
-      },
-      migrationEvents(result, options),
-    );
+    await recordVerdicts(ledger, migrationEvents(result, options));
     await writeMigrateSummary(`Phase 2 — migrate data for ${config.environment}`, result, io.summary);
   } finally {
     clients.destroy();

@@ -20,10 +20,14 @@ export const Outputs = {
   healthy: 'healthy',
   report: 'report',
   parity: 'parity',
+  replication: 'replication',
 } as const;
 
-/** `health`: Phase 1 (steps 1.2, 1.3); `parity`: step 2.4, v1 and v2 compared by content; `all`: both. */
-export const CHECKS = ['health', 'parity', 'all'] as const;
+/**
+ * `health`: Phase 1 (steps 1.2, 1.3); `parity`: step 2.4, v1 and v2 compared by content; `all`: both;
+ * `replication`: migrate-data's logical replication running, its lag under the gate, no schema drift.
+ */
+export const CHECKS = ['health', 'parity', 'all', 'replication'] as const;
 
 export interface VerifyInputs {
   environment: string;

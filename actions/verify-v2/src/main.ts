@@ -8,6 +8,8 @@ import {
   setUpAction,
   verifyHealth,
   verifyParity,
+  verifyReplication,
+  replicationEvent,
   verificationEvents,
   recordVerdicts,
   Report,
@@ -42,12 +44,14 @@ const TITLES: Record<VerifyInputs['check'], (environment: string) => string> = {
   health: (env) => `v2 health for ${env}`,
   parity: (env) => `v1/v2 parity for ${env}`,
   all: (env) => `v2 health and v1/v2 parity for ${env}`,
+  replication: (env) => `v1 → v2 replication for ${env}`,
 };
 
 const VERDICTS: Record<VerifyInputs['check'], (environment: string) => string> = {
   health: (env) => `v2 is not healthy for ${env}`,
   parity: (env) => `v1 and v2 differ for ${env}`,
   all: (env) => `v2 is not healthy, or v1 and v2 differ, for ${env}`,
+  replication: (env) => `replication from v1 to v2 is not sound for ${env}`,
 };
 
 /**
@@ -62,7 +66,18 @@ export async function verifyV2(io: ActionIO): Promise<void> {
     const mask = (value: string) => void io.secret(value);
     let health: Check[] | undefined;
     let parity: Awaited<ReturnType<typeof verifyParity>> | undefined;
-    if (inputs.check !== 'parity') {
+    let replication: Awaited<ReturnType<typeof verifyReplication>> | undefined;
+    if (inputs.check === 'replication') {
+      replication = await verifyReplication({
+        config,
+        clients,
+        options: { maxLagSeconds: inputs.maxCdcLagSeconds, sslMode: inputs.sslMode },
+        mask,
+      });
+      for (const check of replication.checks) report.add(check);
+      io.setOutput(Outputs.replication, replication.output);
+    }
+    if (inputs.check === 'health' || inputs.check === 'all') {
       const checked = await verifyHealth({
         config,
         clients,
@@ -77,7 +92,7 @@ export async function verifyV2(io: ActionIO): Promise<void> {
       health = checked.checks;
       for (const check of health) report.add(check);
     }
-    if (inputs.check !== 'health') {
+    if (inputs.check === 'parity' || inputs.check === 'all') {
       parity = await verifyParity({
         config,
         clients,
@@ -107,7 +122,10 @@ export async function verifyV2(io: ActionIO): Promise<void> {
         action: io.action,
         log: io.info,
       },
-      verificationEvents(health, parity, inputs.failOnWarning),
+      [
+        ...verificationEvents(health, parity, inputs.failOnWarning),
+        ...(replication ? [replicationEvent(replication.checks, replication.output)] : []),
+      ],
     );
     if (!healthy) {
       const failing = report

@@ -44,7 +44,7 @@ describe('verify-v2 refuses bad input before any AWS call', () => {
     [{ environment: 'Prod' }, "Input 'environment': must be a lowercase letter followed by"],
     [{ environment: '../prod' }, "Input 'environment'"],
     [{ environment: 'dev staging' }, "Input 'environment'"],
-    [{ check: 'speed' }, "Input 'check': must be one of health, parity, all; got 'speed'."],
+    [{ check: 'speed' }, "Input 'check': must be one of health, parity, all, replication; got 'speed'."],
     [
       { check: 'parity', 'parity-ranges': '0' },
       "Input 'parity-ranges': must be a whole number from 1 to 1024",

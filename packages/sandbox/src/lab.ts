@@ -106,6 +106,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         user: config.database.user,
         database: config.database.name,
         tls: { ca },
+        // As an Aurora cluster whose parameter group sets rds.logical_replication = 1: migrate-data's
+        // `replication: logical` streams v1's writes to v2. The parameter group a scenario gives v1 says
+        // whether the toolkit may use it.
+        settings: { wal_level: 'logical' },
       });
       started.push(server);
       return server;

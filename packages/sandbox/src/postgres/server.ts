@@ -24,6 +24,7 @@ import { handKeyToServer } from './tls-files.js';
 import { helperTls, prepareTls, tlsSettings, type PreparedTls } from './tls-setup.js';
 import { assertTraversableByOthers } from './traversable.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
+import { withServerHome } from './server-home.js';
 
 export interface StartPostgresOptions {
   /** Label for logs, errors and the temp directory, e.g. `v1` or `v2`. */
@@ -254,9 +255,8 @@ async function startOnFreePort(
     }
     const mark = log.mark();
     try {
-      await withTimeout(instance.start(), timeoutMs, 'server start', () =>
-        postmasterChild(instance)?.kill('SIGKILL'),
-      );
+      const start = () => (isRoot ? withServerHome(() => instance.start()) : instance.start());
+      await withTimeout(start(), timeoutMs, 'server start', () => postmasterChild(instance)?.kill('SIGKILL'));
       return { instance, port };
     } catch (error) {
       await settleFailedStart(instance);

@@ -8,6 +8,7 @@ import type { DbCluster } from '../world/types.js';
 import type { World } from '../world/world.js';
 import { addFleetGroups } from './fleet-groups.js';
 import type { Scenario, ScenarioContext } from './types.js';
+import { resetReplication } from './replication.js';
 
 /** Instances per cluster in the guide's stack (its cleanup script loops over 0 and 1). */
 const INSTANCES_PER_CLUSTER = 2;
@@ -186,6 +187,7 @@ function addParameters(ctx: ScenarioContext): void {
  * given by URL is the user's own and is never touched.
  */
 export async function emptyDatabases(ctx: ScenarioContext): Promise<void> {
+  await resetReplication(ctx);
   for (const server of [ctx.databases.v1, ctx.databases.v2]) {
     if (server.external) continue;
     await server.admin((client) =>

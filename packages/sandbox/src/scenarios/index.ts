@@ -1,6 +1,6 @@
 import { brokenWorlds } from './broken-worlds.js';
 import { guideWorld } from './guide-world.js';
-import { paymentsWorld, paymentsWorldLarge } from './payments-world.js';
+import { paymentsWorld, paymentsWorldLarge, paymentsWorldReplication } from './payments-world.js';
 import type { Scenario } from './types.js';
 
 export type { Scenario, ScenarioContext, DatabaseServers } from './types.js';
@@ -28,7 +28,13 @@ export {
   type SessionItem,
 } from './sessions-data.js';
 
-export const scenarios: Scenario[] = [guideWorld, paymentsWorld, paymentsWorldLarge, ...brokenWorlds];
+export const scenarios: Scenario[] = [
+  guideWorld,
+  paymentsWorld,
+  paymentsWorldReplication,
+  paymentsWorldLarge,
+  ...brokenWorlds,
+];
 
 export function findScenario(name: string): Scenario {
   const scenario = scenarios.find((s) => s.name === name);

@@ -5,9 +5,11 @@ import {
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import { setClusterParameter } from '../services/rds/cluster-parameters.js';
 import { applyGuideAccount, emptyDatabases } from './guide-world.js';
 import { DEFAULT_PAYMENT_ROWS, seedPayments } from './payments-data.js';
 import { DEFAULT_SESSION_ITEMS, seedSessions } from './sessions-data.js';
+import { grantReplication } from './replication.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 export interface PaymentsWorldOptions {
@@ -17,6 +19,12 @@ export interface PaymentsWorldOptions {
   rows: number;
   /** Items in the v1 sessions table (see seedSessions). */
   items: number;
+  /**
+   * Both primary clusters ready for logical replication, as `replication: logical` needs: a cluster
+   * parameter group with rds.logical_replication = 1 (writer rebooted), and the rights Aurora's master
+   * user has. Otherwise the default group, where it is 0, as AWS starts a cluster.
+   */
+  logicalReplication?: boolean;
 }
 
 /** Attempts per seeding call: the sandbox may be asked to throttle; a seed should ride that out. */
@@ -38,6 +46,7 @@ export function createPaymentsWorld(options: PaymentsWorldOptions): Scenario {
       await dropTables(ctx, [config.v1.table, config.v2.table]);
       await applyGuideAccount(ctx);
       await emptyDatabases(ctx);
+      if (options.logicalReplication) await enableLogicalReplication(ctx);
       if (!ctx.databases.v1.external) await seedPayments(ctx.databases.v1, { rows: options.rows });
       await withDynamoDb(ctx, config.regions.primary, (client) =>
         seedSessions(client, config.v1.table, { items: options.items }),
@@ -47,11 +56,30 @@ export function createPaymentsWorld(options: PaymentsWorldOptions): Scenario {
   };
 }
 
+/** What the infrastructure code does for `replication: logical`, on both primary clusters. */
+async function enableLogicalReplication(ctx: ScenarioContext): Promise<void> {
+  const { config, sandbox } = ctx;
+  for (const generation of [config.v1, config.v2]) {
+    const cluster = sandbox.world.region(config.regions.primary).clusters.get(generation.primaryCluster);
+    if (cluster) setClusterParameter(sandbox.world, cluster, 'rds.logical_replication', '1');
+  }
+  await grantReplication(ctx);
+}
+
 export const paymentsWorld = createPaymentsWorld({
   name: 'payments-world',
   description: `Before Phase 2: v1 holds payments data (${DEFAULT_PAYMENT_ROWS.toLocaleString('en-US')} payments) and ${DEFAULT_SESSION_ITEMS.toLocaleString('en-US')} sessions of every DynamoDB type; v2 is empty.`,
   rows: DEFAULT_PAYMENT_ROWS,
   items: DEFAULT_SESSION_ITEMS,
+});
+
+export const paymentsWorldReplication = createPaymentsWorld({
+  name: 'payments-world-replication',
+  description:
+    'payments-world with both primary clusters ready for logical replication (rds.logical_replication = 1 in their cluster parameter groups).',
+  rows: DEFAULT_PAYMENT_ROWS,
+  items: DEFAULT_SESSION_ITEMS,
+  logicalReplication: true,
 });
 
 /** The rehearsal's size: a few hundred thousand rows in the biggest table. */

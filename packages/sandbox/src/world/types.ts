@@ -28,6 +28,15 @@ export interface DbCluster {
   deletion?: TimedTransition;
   /** Set by RemoveFromGlobalCluster: `promoting` until it has run, then `available`. */
   promotion?: TimedTransition;
+  /**
+   * The cluster's VPC security groups (DescribeDBClusters' VpcSecurityGroups), kept in the region's
+   * `securityGroups`; when absent, one id derived from the ARN that no group of the world has.
+   */
+  vpcSecurityGroupIds?: string[];
+  /** The DB cluster parameter group; absent: the engine's default group (default.aurora-postgresql15). */
+  parameterGroup?: string;
+  /** `pending-reboot` while a changed static parameter waits for the writer's reboot; absent: in-sync. */
+  parameterGroupStatus?: 'in-sync' | 'pending-reboot';
 }
 
 export interface DbInstance {
@@ -393,4 +402,13 @@ export interface RegionState {
   autoScalingGroups: Map<string, AutoScalingGroup>;
   /** CloudWatch Logs groups, by name: their events in the order written. */
   logGroups: Map<string, LogEvent[]>;
+  /**
+   * Custom DB cluster parameter groups, by name: the values set in each (the rest are the engine's
+   * defaults, ../services/rds/cluster-parameters.ts).
+   */
+  clusterParameterGroups: Map<string, Map<string, string>>;
+  /** VPC security groups, by group id. */
+  securityGroups: Map<string, SecurityGroup>;
+  /** A role without `ec2:DescribeSecurityGroups` here: the call answers UnauthorizedOperation. */
+  securityGroupsDenied?: boolean;
 }

@@ -30,5 +30,9 @@ export function migrationEvents(result: MigrateResult, options: MigrateOptions):
     if (result.items !== undefined) data['dynamodb'] = { itemsWritten: result.items };
     events.push({ type: 'data-copied', data });
   }
+  if (result.replication) {
+    // The cutover stops what this names; rollback and cleanup refuse while it runs.
+    events.push({ type: 'replication-started', data: { mode: 'logical', ...result.replication } });
+  }
   return events;
 }

@@ -1,5 +1,6 @@
-import { planPostgresCopy, runPostgresCopy } from '../data/postgres/copy/index.js';
+import { planPostgresCopy, runPostgresCopy, type PostgresCopyPlan } from '../data/postgres/copy/index.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
+import { logicalReplication } from './logical-replication.js';
 import type { MigrateContext, PlannedStep, TableCopyRecord } from './types.js';
 
 /**
@@ -8,25 +9,39 @@ import type { MigrateContext, PlannedStep, TableCopyRecord } from './types.js';
  * databases and refuses (a non-empty v2, a missing or older pg_dump, a schema that differs) before
  * anything changes.
  */
+async function copy(plan: PostgresCopyPlan): Promise<Record<string, TableCopyRecord>> {
+  const result = await runPostgresCopy(plan);
+  const tables: Record<string, TableCopyRecord> = {};
+  for (const t of result.tables) tables[t.table] = { rows: t.rows, bytes: t.bytes, seconds: t.seconds };
+  return tables;
+}
+
 export async function planPostgresStep(ctx: MigrateContext): Promise<PlannedStep> {
   const { options } = ctx;
   const endpoint = (side: 'v1' | 'v2') => resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode });
   const [source, target] = await Promise.all([endpoint('v1'), endpoint('v2')]);
-  const plan = await planPostgresCopy(source, target, {
+  const copyOptions = {
     schema: options.schema,
     jobs: options.jobs,
     allowNonEmptyTarget: options.allowNonEmptyTarget,
     ...(options.pgDump ? { pgDump: options.pgDump } : {}),
     log: ctx.log,
-  });
+  };
+  if (options.replication !== 'logical') {
+    const plan = await planPostgresCopy(source, target, copyOptions);
+    return { step: 'postgres', lines: plan.describe(), run: async () => ({ tables: await copy(plan) }) };
+  }
+  const logical = logicalReplication(ctx);
+  const plan = await planPostgresCopy(source, target, { ...copyOptions, snapshot: logical.snapshot });
+  const tables = plan.tables.map((t) => ({ schema: t.table.schema, name: t.table.name }));
+  const replication = await logical.plan(source, target, tables);
   return {
     step: 'postgres',
-    lines: plan.describe(),
+    lines: [...plan.describe(), ...replication.lines],
     run: async () => {
-      const result = await runPostgresCopy(plan);
-      const tables: Record<string, TableCopyRecord> = {};
-      for (const t of result.tables) tables[t.table] = { rows: t.rows, bytes: t.bytes, seconds: t.seconds };
-      return { tables };
+      await replication.prepare(plan.tables);
+      const copied = await copy(plan);
+      return { tables: copied, replication: await replication.subscribe() };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/index.js';
 import type { MigrationConfig } from '../config/index.js';
 import type { SslMode } from '../data/ssl-mode.js';
+import type { LedgerEventDraft } from '../ledger/event.js';
 
 /** The guide's steps 2.1, 2.2 and 2.3, in the order they run. */
 export const MIGRATE_STEPS = ['backup', 'postgres', 'dynamodb'] as const;
@@ -16,6 +17,10 @@ export interface MigrateOptions {
   dynamodbRateLimit?: number;
   dryRun: boolean;
   sslMode: SslMode;
+  /** `logical`: v2 keeps receiving v1's writes after the copy, through a slot and a subscription. */
+  replication: 'none' | 'logical';
+  /** Tables without a key may be replicated with REPLICA IDENTITY FULL (otherwise they refuse). */
+  replicaIdentityFull: boolean;
 }
 
 /** What every step is given. `mask` registers a secret value before it can reach any output. */
@@ -25,6 +30,19 @@ export interface MigrateContext {
   options: MigrateOptions;
   mask(secret: string): void;
   log(line: string): void;
+  /** Appends one event to the ledger at once (what a crash must not leave unrecorded, e.g. a slot). */
+  record?(event: LedgerEventDraft): Promise<void>;
+}
+
+/** What `replication: logical` set up: the ledger keeps it until the cutover stops it. */
+export interface ReplicationRecord {
+  slot: string;
+  publication: string;
+  subscription: string;
+  /** The LSN the slot streams from: the copy's snapshot. */
+  consistentPoint: string;
+  /** Tables given REPLICA IDENTITY FULL. */
+  identityFull: string[];
 }
 
 /** A backup made (or adopted on a re-run) before the data moved. */
@@ -53,6 +71,8 @@ export interface MigrateResult {
   tables?: Record<string, TableCopyRecord>;
   /** Items copied; undefined when the dynamodb step did not run. */
   items?: number;
+  /** Set when the postgres step started logical replication. */
+  replication?: ReplicationRecord;
 }
 
 /**
@@ -63,5 +83,5 @@ export interface MigrateResult {
 export interface PlannedStep {
   step: MigrateStep;
   lines: string[];
-  run(): Promise<Partial<Pick<MigrateResult, 'backups' | 'tables' | 'items'>>>;
+  run(): Promise<Partial<Pick<MigrateResult, 'backups' | 'tables' | 'items' | 'replication'>>>;
 }

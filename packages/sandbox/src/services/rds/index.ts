@@ -1,4 +1,5 @@
 import type { QueryHandler, QueryService } from '../../protocols/types.js';
+import { describeDBClusterParameters } from './cluster-parameters.js';
 import { describeDBClusters } from './clusters.js';
 import { deleteDBCluster } from './delete-db-cluster.js';
 import { deleteDBInstance } from './delete-db-instance.js';
@@ -11,6 +12,7 @@ import { createDBClusterSnapshot, describeDBClusterSnapshots } from './snapshots
 
 const operations: Record<string, QueryHandler> = {
   DescribeDBClusters: describeDBClusters,
+  DescribeDBClusterParameters: describeDBClusterParameters,
   DescribeDBInstances: describeDBInstances,
   DescribeGlobalClusters: describeGlobalClusters,
   CreateDBClusterSnapshot: createDBClusterSnapshot,

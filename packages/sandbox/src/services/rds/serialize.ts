@@ -1,6 +1,7 @@
 import type { XmlNode } from '../../protocols/types.js';
 import { xmlList } from '../../protocols/xml.js';
 import type { DbCluster, DbInstance, GlobalCluster } from '../../world/types.js';
+import { clusterParameterGroup } from './cluster-parameters.js';
 import { availabilityZones, globalResourceId, instanceZone, resourceId, securityGroupId } from './derived.js';
 
 /*
@@ -26,12 +27,13 @@ export function dbClusterXml(cluster: DbCluster, instances: DbInstance[]): XmlNo
     EngineVersion: cluster.engineVersion,
     Port: cluster.port,
     MasterUsername: cluster.masterUsername,
+    DBClusterParameterGroup: clusterParameterGroup(cluster),
     DBClusterMembers: xmlList(
       'DBClusterMember',
       instances.map((instance) => ({
         DBInstanceIdentifier: instance.identifier,
         IsClusterWriter: instance.isClusterWriter,
-        DBClusterParameterGroupStatus: 'in-sync',
+        DBClusterParameterGroupStatus: cluster.parameterGroupStatus ?? 'in-sync',
         PromotionTier: 1,
       })),
     ),

@@ -60,12 +60,9 @@ export function qualifiedName(table: { schema: string; name: string }): string {
   return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
 }
 
-/**
- * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
- * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
- */
-export async function connectPostgres(endpoint: PostgresEndpoint, purpose = 'session'): Promise<pg.Client> {
-  const client = new pg.Client({
+/** How every session of the toolkit reaches a server; `purpose` becomes part of application_name. */
+export function clientConfig(endpoint: PostgresEndpoint, purpose: string): pg.ClientConfig {
+  return {
     host: endpoint.host,
     port: endpoint.port,
     database: endpoint.database,
@@ -74,7 +71,15 @@ export async function connectPostgres(endpoint: PostgresEndpoint, purpose = 'ses
     ssl: tlsOptions(endpoint.sslMode),
     connectionTimeoutMillis: 10_000,
     application_name: `db-migration-toolkit ${purpose}`.slice(0, 63),
-  });
+  };
+}
+
+/**
+ * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
+ * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
+ */
+export async function connectPostgres(endpoint: PostgresEndpoint, purpose = 'session'): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(endpoint, purpose));
   // A server that goes away under an open session emits 'error' on the client; without a listener that
   // would crash the process instead of failing the query in progress.
   client.on('error', () => undefined);

@@ -1,0 +1,19 @@
+export { replicationNames, REPLICATION_PREFIX, type ReplicationNames } from './names.js';
+export {
+  checkReplicationPreconditions,
+  setReplicaIdentityFull,
+  type PreconditionProblem,
+  type PreconditionReport,
+  type ReplicatedTable,
+} from './preconditions.js';
+export { slotSnapshot, type CreatedSlot } from './slot.js';
+export {
+  createPublication,
+  createSubscription,
+  probePublisher,
+  publisherConnection,
+} from './subscription.js';
+export { readReplicationLag, waitForCatchUp, type ReplicationLag } from './lag.js';
+export { advanceSequences, type AdvancedSequence } from './sequences.js';
+export { dropSubscription, dropSlotAndPublication, findLeftovers, type Leftovers } from './teardown.js';
+export { checkSchemaDrift, type SchemaDrift } from './drift.js';

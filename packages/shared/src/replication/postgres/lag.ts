@@ -1,0 +1,82 @@
+import type pg from 'pg';
+import type { ReplicationNames } from './names.js';
+
+/*
+ * How far v2 is behind v1 (replication.md §1.6): bytes from the slot (v1's current WAL position against
+ * what the subscription confirmed), seconds from the walsender's replay lag. Both are read on v1, the
+ * side that knows what was written; v2's pg_stat_subscription says whether its apply worker runs.
+ */
+
+export interface ReplicationLag {
+  /** WAL bytes written on v1 that v2 has not confirmed; null when the slot is gone. */
+  bytes: number | null;
+  /** The walsender's replay lag in seconds; 0 when caught up (PostgreSQL reports NULL when idle). */
+  seconds: number | null;
+  /** Whether a walsender streams from the slot now. */
+  slotActive: boolean;
+  /** Whether v2's apply worker is running (pid not NULL). */
+  applying: boolean;
+}
+
+export async function readReplicationLag(
+  v1: pg.Client,
+  v2: pg.Client,
+  names: ReplicationNames,
+): Promise<ReplicationLag> {
+  const [slot, worker] = await Promise.all([
+    v1.query<{ bytes: string | null; active: boolean; seconds: number | null }>(
+      `SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn) AS bytes,
+              s.active,
+              extract(epoch FROM r.replay_lag)::float8 AS seconds
+         FROM pg_catalog.pg_replication_slots s
+         LEFT JOIN pg_catalog.pg_stat_replication r ON r.pid = s.active_pid
+        WHERE s.slot_name = $1`,
+      [names.slot],
+    ),
+    v2.query<{ applying: boolean }>(
+      `SELECT bool_or(pid IS NOT NULL) AS applying FROM pg_catalog.pg_stat_subscription WHERE subname = $1`,
+      [names.subscription],
+    ),
+  ]);
+  const row = slot.rows[0];
+  const bytes = row?.bytes === null || row?.bytes === undefined ? null : Math.max(0, Number(row.bytes));
+  return {
+    bytes,
+    seconds: row ? (row.seconds ?? (bytes === 0 ? 0 : null)) : null,
+    slotActive: row?.active ?? false,
+    applying: worker.rows[0]?.applying ?? false,
+  };
+}
+
+/**
+ * Waits until v2 has confirmed everything v1 had written when this was called: the drain at cutover, once
+ * the application no longer writes to v1. Polls the slot (there is no notification of a confirmed LSN);
+ * throws after `timeoutMs` with the lag it last saw.
+ */
+export async function waitForCatchUp(
+  v1: pg.Client,
+  names: ReplicationNames,
+  options: { timeoutMs: number; pollMs?: number },
+): Promise<{ lsn: string }> {
+  const target = (await v1.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn'))
+    .rows[0]!.lsn;
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const { rows } = await v1.query<{ behind: string | null }>(
+      `SELECT pg_catalog.pg_wal_lsn_diff($2::pg_lsn, confirmed_flush_lsn) AS behind
+         FROM pg_catalog.pg_replication_slots WHERE slot_name = $1`,
+      [names.slot, target],
+    );
+    if (rows.length === 0)
+      throw new Error(`the replication slot ${names.slot} is gone from v1: v2 cannot catch up`);
+    const behind = Number(rows[0]!.behind ?? Number.POSITIVE_INFINITY);
+    if (behind <= 0) return { lsn: target };
+    if (Date.now() > deadline) {
+      throw new Error(
+        `v2 did not catch up with v1 in ${Math.round(options.timeoutMs / 1000)} s: ${behind} bytes of WAL up to ${target} ` +
+          'not yet confirmed. Is the subscription enabled and its apply worker running (pg_stat_subscription on v2)?',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+  }
+}
