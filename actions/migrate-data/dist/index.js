@@ -16026,7 +16026,7 @@ __webpack_unused_export__ = paginateDescribeDBClusterAutomatedBackups;
 __webpack_unused_export__ = paginateDescribeDBClusterBacktracks;
 __webpack_unused_export__ = paginateDescribeDBClusterEndpoints;
 __webpack_unused_export__ = paginateDescribeDBClusterParameterGroups;
-__webpack_unused_export__ = paginateDescribeDBClusterParameters;
+exports.tb4 = paginateDescribeDBClusterParameters;
 __webpack_unused_export__ = paginateDescribeDBClusterSnapshots;
 __webpack_unused_export__ = paginateDescribeDBClusters;
 __webpack_unused_export__ = paginateDescribeDBEngineVersions;
@@ -47600,7 +47600,7 @@ const race = (promise, signal) => {
     }
     let cleanup = () => { };
     const aborted = new Promise((_, reject) => {
-        const handler = () => reject(createAbortError());
+        const handler = () => reject(createAbortError(signal));
         if (signal.aborted) {
             handler();
         }
@@ -47614,7 +47614,13 @@ const race = (promise, signal) => {
     });
     return Promise.race([promise, aborted]).finally(cleanup);
 };
-const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+const createAbortError = (signal) => {
+    const reason = signal.reason;
+    if (reason instanceof Error) {
+        return Object.assign(new Error("Request aborted"), { name: "AbortError", cause: reason });
+    }
+    return Object.assign(new Error(reason ? String(reason) : "Request aborted"), { name: "AbortError" });
+};
 const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
 
 const DEFAULT_RETRY_DELAY_BASE = 100;
@@ -47727,10 +47733,13 @@ function bindRetryMiddleware(isStreamingPayload) {
                         throw lastError;
                     }
                     try {
+                        if (abortSignal?.aborted) {
+                            throw lastError;
+                        }
                         retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
                     }
                     catch (refreshError) {
-                        if (abortSignal?.aborted && isAbortError(refreshError)) {
+                        if (refreshError !== lastError && abortSignal?.aborted && isAbortError(refreshError)) {
                             throw refreshError;
                         }
                         if (!lastError.$metadata) {
@@ -90198,7 +90207,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5565);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6885);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('migrate-data', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .migrateDataAction */ .Q);
@@ -90208,7 +90217,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5565:
+/***/ 6885:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -90249,6 +90258,7 @@ const clients_packages = {
     logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
     autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
     s3: ['S3Client', '@aws-sdk/client-s3'],
+    ec2: ['EC2Client', '@aws-sdk/client-ec2'],
 };
 /**
  * One client per (service, region), created on first use and reused: clients hold connection pools and
@@ -90284,6 +90294,9 @@ class AwsClients {
     }
     s3(region) {
         return this.client('s3', 's3', region);
+    }
+    ec2(region) {
+        return this.client('ec2', 'ec2', region);
     }
     /**
      * AWS's time now, as far as the clients of this run have seen it, for windows compared with AWS's own
@@ -92368,12 +92381,9 @@ function quoteIdent(name) {
 function qualifiedName(table) {
     return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
 }
-/**
- * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
- * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
- */
-async function connectPostgres(endpoint, purpose = 'session') {
-    const client = new esm.Client({
+/** How every session of the toolkit reaches a server; `purpose` becomes part of application_name. */
+function clientConfig(endpoint, purpose) {
+    return {
         host: endpoint.host,
         port: endpoint.port,
         database: endpoint.database,
@@ -92382,7 +92392,14 @@ async function connectPostgres(endpoint, purpose = 'session') {
         ssl: tlsOptions(endpoint.sslMode),
         connectionTimeoutMillis: 10_000,
         application_name: `db-migration-toolkit ${purpose}`.slice(0, 63),
-    });
+    };
+}
+/**
+ * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
+ * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
+ */
+async function connectPostgres(endpoint, purpose = 'session') {
+    const client = new esm.Client(clientConfig(endpoint, purpose));
     // A server that goes away under an open session emits 'error' on the client; without a listener that
     // would crash the process instead of failing the query in progress.
     client.on('error', () => undefined);
@@ -92524,6 +92541,55 @@ async function listSequences(client) {
     return sequences;
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pool.ts
+/**
+ * Runs `work` over `items` with at most `jobs` at a time, taking items in the order given. Each runner gets
+ * its index, so a caller can keep one session per runner. After a failure no new item starts; the first
+ * error is thrown once the items already running have ended, so that no session is abandoned mid-statement.
+ */
+async function runPool(items, jobs, work) {
+    let next = 0;
+    let failure;
+    const runner = async (index) => {
+        while (failure === undefined && next < items.length) {
+            const item = items[next++];
+            try {
+                await work(item, index);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    const count = Math.max(1, Math.min(jobs, items.length));
+    await Promise.all(Array.from({ length: count }, (_, i) => runner(i)));
+    if (failure)
+        throw failure.error;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/analyze.ts
+
+
+/**
+ * The last step: ANALYZE every table loaded on v2, `jobs` at a time. A freshly loaded table has no planner
+ * statistics until autovacuum gets to it, and the first queries the applications send after the cutover
+ * would be planned blind; pg_restore leaves this undone, pgcopydb does it too.
+ */
+async function analyzeTables(target, tables, jobs, log) {
+    const started = Date.now();
+    // Partitioned parents too: their own statistics (across partitions) plan the queries that name them.
+    const names = [
+        ...tables.map((table) => qualifiedName(table)),
+        ...new Set(tables.flatMap((table) => (table.partitionOf ? [table.partitionOf] : []))),
+    ];
+    await runPool(names, jobs, (name) => withPostgres(target, async (client) => void (await client.query(`ANALYZE ${name}`)), 'copy analyze'));
+    log(`analyze: statistics gathered for ${names.length} tables on v2 in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ../../node_modules/pg-copy-streams/index.js
+var pg_copy_streams = __nccwpck_require__(6561);
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/ranges.ts
 
 /** Bytes per range when the user gives no count: large enough that a range's overhead does not matter. */
@@ -92612,175 +92678,231 @@ function describeRange(range) {
     return `[${range.lower ?? '-∞'}, ${range.upper ?? '+∞'})`;
 }
 
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/copy-format.ts
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/inline-params.ts
 
-/** PostgreSQL's FirstNormalObjectId: OIDs below are built in and equal on every server. */
-const FIRST_USER_OID = 16384;
 /**
- * Tables whose rows must travel as text. Binary COPY writes an array's element type and a composite's field
- * types as OIDs, and the receiving server refuses OIDs that are not its own ("wrong element type"): an
- * array of an enum or a composite created on each server separately has a different OID on each. Text is
- * exact too (the pinned session settings make both servers render and read values alike), only slower.
+ * Puts `$n` parameters into SQL as quoted literals. COPY takes no bind parameters, so the range predicate
+ * (written with parameters, shared with the parity) is inlined here. Only `$n` outside quoted identifiers
+ * and string literals is replaced: a column may well be named "$1".
  */
-async function tablesNeedingText(client) {
-    const result = await client.query(`SELECT DISTINCT n.nspname || '.' || c.relname AS name
-       FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       JOIN pg_catalog.pg_type t0 ON t0.oid = a.atttypid
-       JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typtype = 'd' THEN t0.typbasetype ELSE t0.oid END
-      WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-        AND ${SYSTEM_SCHEMA_FILTER}
-        AND (t.typtype = 'c' OR (t.typelem <> 0 AND t.typlen = -1 AND t.typelem >= ${FIRST_USER_OID}))`);
-    return new Set(result.rows.map((r) => r.name));
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/foreign-keys.ts
-/**
- * Every foreign key of a database. On a partitioned table PostgreSQL keeps one constraint per partition
- * beside the parent's, so the edges between the leaf tables the copy loads are all here.
- */
-async function readForeignKeys(client) {
-    const result = await client.query(`SELECT cn.nspname || '.' || c.relname AS "from", fn.nspname || '.' || f.relname AS "to"
-       FROM pg_catalog.pg_constraint k
-       JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
-       JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
-       JOIN pg_catalog.pg_class f ON f.oid = k.confrelid
-       JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
-      WHERE k.contype = 'f'`);
-    return result.rows;
-}
-/** Load order for v2 with its foreign keys in place: parents before children. */
-function foreignKeyLevels(tables, edges) {
-    const known = new Set(tables);
-    const parents = new Map(tables.map((t) => [t, new Set()]));
-    const selfReferencing = new Set();
-    const related = new Set();
-    for (const { from, to } of edges) {
-        if (!known.has(from) || !known.has(to))
-            continue; // a partitioned parent; its partitions carry the edge
-        if (from === to) {
-            selfReferencing.add(from);
+function inlineParams(sql, params) {
+    let out = '';
+    let i = 0;
+    while (i < sql.length) {
+        const c = sql[i];
+        if (c === '"' || c === "'") {
+            // A quoted span ends at the next lone quote; a doubled quote is an escaped one.
+            let j = i + 1;
+            while (j < sql.length) {
+                if (sql[j] === c) {
+                    if (sql[j + 1] === c)
+                        j += 2;
+                    else
+                        break;
+                }
+                else
+                    j += 1;
+            }
+            out += sql.slice(i, j + 1);
+            i = j + 1;
             continue;
         }
-        parents.get(from).add(to);
-        related.add(from);
-        related.add(to);
-    }
-    const level = new Map();
-    const cycles = [];
-    const visiting = [];
-    const depth = (table) => {
-        const done = level.get(table);
-        if (done !== undefined)
-            return done;
-        const at = visiting.indexOf(table);
-        if (at !== -1) {
-            cycles.push(visiting.slice(at));
-            return 0;
-        }
-        visiting.push(table);
-        let deepest = -1;
-        for (const parent of parents.get(table))
-            deepest = Math.max(deepest, depth(parent));
-        visiting.pop();
-        level.set(table, deepest + 1);
-        return deepest + 1;
-    };
-    for (const table of tables)
-        depth(table);
-    return { level, selfReferencing, related, cycles };
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pg-dump-binary.ts
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
-/** A PostgreSQL major as a number that orders: 15 → 150000, 9.6 → 90600 (majors had two parts before 10). */
-function majorKey(first, second) {
-    return first >= 10 ? first * 10000 : first * 10000 + second * 100;
-}
-/** `SHOW server_version_num` (150018) → its major's key and label (150000, "15"). */
-function serverMajor(versionNum) {
-    if (versionNum >= 100000) {
-        const major = Math.floor(versionNum / 10000);
-        return { key: major * 10000, label: String(major) };
-    }
-    const first = Math.floor(versionNum / 10000);
-    const second = Math.floor(versionNum / 100) % 100;
-    return { key: majorKey(first, second), label: `${first}.${second}` };
-}
-/** Where to get a pg_dump that can dump a server of this major, and the way around needing one. */
-function installHint(major) {
-    return (`install a PostgreSQL ${major} (or newer) client, e.g. on Debian or Ubuntu \`apt-get install ` +
-        `postgresql-client-${major}\` (from apt.postgresql.org when the distribution's is older), and put its ` +
-        `pg_dump first on PATH or give its path; or use schema: existing, which checks a schema made by the ` +
-        `application's migrations on v2 against v1 and needs no pg_dump`);
-}
-async function onPath(name) {
-    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter)) {
-        if (dir === '')
+        const param = c === '$' ? /^\$(\d+)/.exec(sql.slice(i)) : null;
+        if (param) {
+            const value = params[Number(param[1]) - 1];
+            if (value === undefined)
+                throw new Error(`inlineParams: no value for ${param[0]} in ${sql}`);
+            out += esm.escapeLiteral(value);
+            i += param[0].length;
             continue;
-        const candidate = external_node_path_default().join(dir, name);
-        try {
-            await (0,promises_.access)(candidate, promises_.constants.X_OK);
-            return candidate;
         }
-        catch {
-            // not here; next directory
-        }
+        out += c;
+        i += 1;
     }
-    return undefined;
+    return out;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/refusal.ts
+
+/**
+ * The copy will not start: a precondition is unmet. Thrown by the plan, before anything on v2 changes, with
+ * every problem found (not only the first), each saying what is wrong and what to do.
+ */
+class PostgresCopyRefusal extends verdict_error/* VerdictError */.a {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? `PostgreSQL copy refused: ${problems[0]}`
+            : `PostgreSQL copy refused:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'PostgresCopyRefusal';
+    }
 }
 /**
- * Finds pg_dump (the path given, else the first on PATH) and checks that it can dump v1: pg_dump refuses a
- * server of a newer major ("aborting because of server version mismatch"), so it must be at least v1's.
- * Returns the binary, or the problem in words an operator can act on.
+ * A step of the copy failed while it ran; the message names the step and the object. An outcome to report,
+ * not a defect of the toolkit: no stack trace is printed.
  */
-async function checkPgDump(given, v1VersionNum) {
-    const server = serverMajor(v1VersionNum);
-    const found = given ?? (await onPath('pg_dump'));
-    if (found === undefined) {
-        return { problem: `schema: copy needs pg_dump and there is none on PATH; ${installHint(server.label)}` };
+class PostgresCopyError extends verdict_error/* VerdictError */.a {
+    constructor(message, options) {
+        super(message);
+        if (options && 'cause' in options)
+            Object.defineProperty(this, 'cause', { value: options.cause });
+        this.name = 'PostgresCopyError';
     }
-    let output;
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/row-counter.ts
+
+/**
+ * Counts what flows through the pipe between the two COPYs: bytes, and rows as the stream's own framing
+ * delimits them, passing every chunk on untouched. The live row count feeds the progress lines while a
+ * range loads; at the end it is checked against the row count v2's COPY reports.
+ */
+class RowCounter extends external_node_stream_.Transform {
+    rows = 0;
+    bytes = 0;
+    _transform(chunk, _encoding, callback) {
+        this.bytes += chunk.length;
+        this.scan(chunk);
+        callback(null, chunk);
+    }
+}
+/** Text COPY ends every row with a newline and escapes newlines inside values (`\n`): one byte, one row. */
+class TextRowCounter extends RowCounter {
+    scan(chunk) {
+        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1))
+            this.rows += 1;
+    }
+}
+// Binary COPY: an 11-byte signature, int32 flags, int32 extension length and the extension; then per row an
+// int16 field count followed by, per field, an int32 length (-1 for NULL) and that many bytes; an int16 -1
+// ends the stream. Only the lengths are read: the values are skipped, never copied.
+const SIGNATURE_AND_FLAGS = 11 + 4;
+class BinaryRowCounter extends RowCounter {
+    state = 'extension-length';
+    skip = SIGNATURE_AND_FLAGS;
+    fieldsLeft = 0;
+    /** Bytes of an integer split across two chunks. */
+    partial = Buffer.alloc(4);
+    have = 0;
+    scan(chunk) {
+        let at = 0;
+        while (at < chunk.length && this.state !== 'done') {
+            if (this.skip > 0) {
+                const n = Math.min(this.skip, chunk.length - at);
+                this.skip -= n;
+                at += n;
+                continue;
+            }
+            const width = this.state === 'field-count' ? 2 : 4;
+            const n = Math.min(width - this.have, chunk.length - at);
+            chunk.copy(this.partial, this.have, at, at + n);
+            this.have += n;
+            at += n;
+            if (this.have < width)
+                return;
+            this.have = 0;
+            this.accept(width === 2 ? this.partial.readInt16BE(0) : this.partial.readInt32BE(0));
+        }
+    }
+    accept(value) {
+        switch (this.state) {
+            case 'extension-length':
+                this.skip = value;
+                this.state = 'field-count';
+                return;
+            case 'field-count':
+                if (value === -1) {
+                    this.state = 'done';
+                    return;
+                }
+                this.rows += 1;
+                this.fieldsLeft = value;
+                if (value > 0)
+                    this.state = 'field-length';
+                return;
+            case 'field-length':
+                if (value > 0)
+                    this.skip = value;
+                this.fieldsLeft -= 1;
+                if (this.fieldsLeft === 0)
+                    this.state = 'field-count';
+                return;
+            case 'done':
+                return;
+        }
+    }
+}
+function rowCounter(format) {
+    return format === 'binary' ? new BinaryRowCounter() : new TextRowCounter();
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/copy-range.ts
+
+
+
+
+
+
+
+/** `schema.name` as reports show it. */
+function displayName(planned) {
+    return `${planned.table.schema}.${planned.table.name}`;
+}
+/** Columns both COPYs name explicitly, in v1's order; generated columns are computed by v2 itself. */
+function copiedColumns(planned) {
+    return planned.table.columns
+        .filter((c) => !c.generated)
+        .map((c) => quoteIdent(c.name))
+        .join(', ');
+}
+/** The two COPY statements of a work item. */
+function copyStatements(item) {
+    const { planned, range } = item;
+    const columns = copiedColumns(planned);
+    const predicate = rangePredicate(planned.table, range);
+    const where = inlineParams(predicate.sql, predicate.params);
+    const freeze = planned.truncate === 'in-load';
+    // ONLY: an inheritance parent's SELECT would include its children's rows, which are copied on their own.
+    const source = `COPY (SELECT ${columns} FROM ONLY ${planned.qualified} WHERE ${where}) TO STDOUT (FORMAT ${planned.format})`;
+    // FREEZE (rows written already frozen and visible, no later vacuum pass over them) is allowed because the
+    // table is truncated in the same transaction.
+    const target = `COPY ${planned.qualified} (${columns}) FROM STDIN (FORMAT ${planned.format}${freeze ? ', FREEZE' : ''})`;
+    return { source, target, freeze };
+}
+/**
+ * Streams one range from v1 (a session inside the shared snapshot) into v2, in one v2 transaction: the
+ * rows of a range are all there or none are. A table loaded in one piece is truncated in that same
+ * transaction, so a re-run replaces its rows rather than adding to them. Returns the table's totals when
+ * this was its last range.
+ */
+async function copyRange(item, v1, v2, progress) {
+    const name = displayName(item.planned);
+    const { source, target, freeze } = copyStatements(item);
+    const counter = rowCounter(item.planned.format);
+    progress.rangeStarted(name, counter);
     try {
-        // Nothing of the caller's environment: the version query needs no credentials.
-        const result = await run(found, ['--version'], { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
-        output = result.stdout;
+        await v2.query('BEGIN');
+        if (freeze)
+            await v2.query(`TRUNCATE TABLE ONLY ${item.planned.qualified}`);
+        const sink = v2.query((0,pg_copy_streams/* from */.H)(target));
+        // pipeline: backpressure from v2's socket reaches v1's, so memory stays bounded whatever the speeds.
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(v1.query((0,pg_copy_streams.to)(source)), counter, sink);
+        if (sink.rowCount !== counter.rows) {
+            throw new Error(`v2 stored ${sink.rowCount} rows of the ${counter.rows} read from v1`);
+        }
+        await v2.query('COMMIT');
     }
     catch (error) {
-        const code = error.code;
-        const reason = code === 'ENOENT'
-            ? 'does not exist'
-            : code === 'EACCES'
-                ? 'is not executable'
-                : `failed (${error.message.trim()})`;
-        return { problem: `schema: copy needs pg_dump and ${found} ${reason}; ${installHint(server.label)}` };
+        await v2.query('ROLLBACK').catch(() => undefined);
+        const where = item.planned.ranges.length > 1 ? ` range ${item.range.index + 1} ${describeRange(item.range)}` : '';
+        const detail = error.detail;
+        throw new PostgresCopyError(`data: ${name}${where} failed: ${error.message}${detail ? ` (${detail})` : ''}`, { cause: error });
     }
-    const match = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(output);
-    if (!match) {
-        return {
-            problem: `${found} --version printed ${JSON.stringify(output.trim())}, not a pg_dump version; ${installHint(server.label)}`,
-        };
-    }
-    const first = Number(match[1]);
-    const second = Number(match[2] ?? 0);
-    const version = match[2] === undefined ? match[1] : `${match[1]}.${match[2]}`;
-    const major = first >= 10 ? first : Number(`${first}.${second}`);
-    if (majorKey(first, second) < server.key) {
-        return {
-            problem: `pg_dump at ${found} is version ${version}, older than v1's server (PostgreSQL ${server.label}): ` +
-                `pg_dump cannot dump a newer server; ${installHint(server.label)}`,
-        };
-    }
-    return { binary: { path: found, version, major } };
+    // The table's totals once its last range is in.
+    return progress.rangeFinished(name, counter);
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/progress.ts
@@ -92869,33 +92991,437 @@ class CopyProgress {
 }
 
 
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/refusal.ts
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/snapshot.ts
+
 
 /**
- * The copy will not start: a precondition is unmet. Thrown by the plan, before anything on v2 changes, with
- * every problem found (not only the first), each saying what is wrong and what to do.
+ * The default: a coordinator session on v1 opens a read-only repeatable-read transaction, exports its
+ * snapshot and stays idle in it until the copy ends. The pinned settings lift
+ * idle_in_transaction_session_timeout on that session, which would otherwise end it (and the snapshot)
+ * while a long table loads.
  */
-class PostgresCopyRefusal extends verdict_error/* VerdictError */.a {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? `PostgreSQL copy refused: ${problems[0]}`
-            : `PostgreSQL copy refused:\n${problems.map((p) => `- ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'PostgresCopyRefusal';
-    }
+const coordinatorSnapshot = {
+    description: 'a snapshot exported by a coordinator session on v1 (pg_export_snapshot)',
+    async acquire(source) {
+        const client = await connectPostgres(source, 'copy coordinator');
+        let exported;
+        try {
+            await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+            const result = await client.query('SELECT pg_catalog.pg_export_snapshot() AS id');
+            exported = result.rows[0].id;
+        }
+        catch (error) {
+            await client.end().catch(() => undefined);
+            throw new Error(`cannot export a snapshot on ${describeEndpoint(source)}: ${error.message}`, { cause: error });
+        }
+        return { id: exported, release: () => endQuietly(client) };
+    },
+};
+async function endQuietly(client) {
+    await client.query('COMMIT').catch(() => undefined);
+    await client.end().catch(() => undefined);
 }
 /**
- * A step of the copy failed while it ran; the message names the step and the object. An outcome to report,
- * not a defect of the toolkit: no stack trace is printed.
+ * Opens, on a worker's v1 session, a transaction that sees exactly the exported snapshot. Repeatable read is
+ * required for an imported snapshot; read only because the copy never writes to v1.
  */
-class PostgresCopyError extends verdict_error/* VerdictError */.a {
-    constructor(message, options) {
-        super(message);
-        if (options && 'cause' in options)
-            Object.defineProperty(this, 'cause', { value: options.cause });
-        this.name = 'PostgresCopyError';
+async function joinSnapshot(client, snapshotId) {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await client.query(`SET TRANSACTION SNAPSHOT ${esm.escapeLiteral(snapshotId)}`);
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/data-step.ts
+
+
+
+
+
+
+/**
+ * Work items level by level (a table after the tables it references on v2), and within a level the
+ * largest tables first, so that the longest load starts early and small tables fill the other workers.
+ */
+function orderWork(tables) {
+    const levels = new Map();
+    for (const planned of tables)
+        levels.set(planned.level, [...(levels.get(planned.level) ?? []), planned]);
+    return [...levels.keys()]
+        .sort((a, b) => a - b)
+        .map((level) => levels
+        .get(level)
+        .sort((a, b) => b.table.estimatedBytes - a.table.estimatedBytes)
+        .flatMap((planned) => planned.ranges.map((range) => ({ planned, range }))));
+}
+/**
+ * Tables loaded in several ranges, or that take part in a foreign key on v2, are emptied before any row is
+ * loaded, in one TRUNCATE: a table referenced by another can only be truncated together with it.
+ */
+async function truncateBeforeLoad(step) {
+    const tables = step.tables.filter((t) => t.truncate === 'before-load');
+    if (tables.length === 0)
+        return;
+    await withPostgres(step.target, async (client) => {
+        try {
+            await client.query(`TRUNCATE TABLE ONLY ${tables.map((t) => t.qualified).join(', ')}`);
+        }
+        catch (error) {
+            throw new PostgresCopyError(`data: cannot empty ${tables.map(displayName).join(', ')} on v2 before loading: ` +
+                `${error.message} (a table on v2 that v1 does not have may reference one of them: ` +
+                `drop that foreign key, or that table, and re-run)`, { cause: error });
+        }
+    }, 'copy truncate');
+}
+/** Streams every table's rows from the shared snapshot of v1 into v2 with `jobs` pairs of sessions. */
+async function loadData(step) {
+    await truncateBeforeLoad(step);
+    const progress = new CopyProgress(step.log, step.progressIntervalSeconds);
+    for (const planned of step.tables)
+        progress.register(displayName(planned), planned.ranges.length);
+    const levels = orderWork(step.tables);
+    const workers = [];
+    const worker = async (runner) => {
+        let pair = workers[runner];
+        if (!pair) {
+            const v1 = await connectPostgres(step.source, `copy reader ${runner + 1}`);
+            try {
+                await joinSnapshot(v1, step.snapshotId);
+                pair = { v1, v2: await connectPostgres(step.target, `copy writer ${runner + 1}`) };
+            }
+            catch (error) {
+                await v1.end().catch(() => undefined);
+                throw error;
+            }
+            workers[runner] = pair;
+        }
+        return pair;
+    };
+    const results = new Map();
+    progress.start();
+    try {
+        for (const items of levels) {
+            await runPool(items, step.jobs, async (item, runner) => {
+                const { v1, v2 } = await worker(runner);
+                const done = await copyRange(item, v1, v2, progress);
+                const table = displayName(item.planned);
+                if (done)
+                    results.set(table, { table, ...done });
+            });
+        }
     }
+    finally {
+        progress.stop();
+        await Promise.all(workers.flatMap(({ v1, v2 }) => [v1.end().catch(() => undefined), v2.end().catch(() => undefined)]));
+    }
+    return step.tables.map((planned) => results.get(displayName(planned)));
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/dump-script.ts
+const RESTRICT = /^\\restrict ([A-Za-z0-9]+)$/m;
+const HEADER = /^--\n-- Name: (.+?); Type: (.+?); Schema: (.+?); Owner: [^\n]*\n--\n/gm;
+/**
+ * pg_dump 15.14+ (and 16.10+, 17.6+) wraps plain output in psql meta-commands, `\restrict <key>` at the top
+ * and `\unrestrict <key>` at the end, which only psql understands. Exactly those two lines, with the key
+ * the script itself declares, are removed; anything else is left for the server to judge.
+ */
+function stripRestrict(text) {
+    const key = RESTRICT.exec(text)?.[1];
+    if (key === undefined)
+        return text;
+    return text
+        .split('\n')
+        .filter((line) => line !== `\\restrict ${key}` && line !== `\\unrestrict ${key}`)
+        .join('\n');
+}
+/** Splits pg_dump's plain output into its prelude and one entry per object, in the dump's order. */
+function parseDumpScript(text) {
+    const script = stripRestrict(text);
+    const headers = [...script.matchAll(HEADER)];
+    const prelude = script.slice(0, headers[0]?.index ?? script.length);
+    const objects = headers.map((header, i) => {
+        const start = header.index;
+        const end = headers[i + 1]?.index ?? script.length;
+        return { name: header[1], type: header[2], schema: header[3], sql: script.slice(start, end) };
+    });
+    return { prelude, objects };
+}
+/** `billing.payments_pkey (CONSTRAINT)`, for messages. */
+function describeObject(object) {
+    const name = object.schema === '-' ? object.name : `${object.schema}.${object.name}`;
+    return `${name} (${object.type})`;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/passfile.ts
+
+
+
+/** libpq's .pgpass escaping: `:` and `\` inside a field are preceded by a backslash. */
+function passField(value) {
+    return value.replace(/[\\:]/g, (c) => `\\${c}`);
+}
+/**
+ * Runs `fn` with the path of a password file (libpq's PGPASSFILE) holding the endpoint's password, in a
+ * private directory (0700) of its own, the file 0600 (libpq ignores a file others can read), both removed
+ * afterwards whatever happens. This is how pg_dump gets the password: never in its arguments, where every
+ * user of the machine can read it in /proc/<pid>/cmdline, and never in PGPASSWORD, which lands in
+ * /proc/<pid>/environ and in any environment dump.
+ */
+async function withPassfile(endpoint, fn) {
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'dbmig-pgpass-'));
+    try {
+        await (0,promises_.chmod)(dir, 0o700);
+        const file = external_node_path_default().join(dir, 'pgpass');
+        const line = [endpoint.host, String(endpoint.port), endpoint.database, endpoint.user, endpoint.password]
+            .map(passField)
+            .join(':');
+        await (0,promises_.writeFile)(file, `${line}\n`, { mode: 0o600, flag: 'wx' });
+        return await fn(file);
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pg-dump-run.ts
+
+
+
+
+/** Keeps the end of a child's stderr: enough for its error, bounded if it is chatty. */
+const STDERR_LIMIT = 16 * 1024;
+/**
+ * The child's whole environment, built here rather than inherited: the connection in libpq's PG* variables,
+ * the password only in the password file, and nothing else of this process (whose environment may hold
+ * inputs or tokens). PGPASSWORD is deliberately absent.
+ */
+function pgDumpEnvironment(run, passfile) {
+    const { source } = run;
+    const env = {
+        PATH: process.env.PATH ?? '',
+        LC_ALL: 'C',
+        PGHOST: source.host,
+        PGPORT: String(source.port),
+        PGUSER: source.user,
+        PGDATABASE: source.database,
+        PGSSLMODE: source.sslMode,
+        PGPASSFILE: passfile,
+        PGAPPNAME: `db-migration-toolkit pg_dump ${run.section}`,
+        PGCONNECT_TIMEOUT: '10',
+    };
+    const rootCert = run.sslRootCert ?? process.env.NODE_EXTRA_CA_CERTS;
+    if (source.sslMode === 'verify-full' && rootCert)
+        env.PGSSLROOTCERT = rootCert;
+    return env;
+}
+/**
+ * `pg_dump --schema-only --section=<section> --no-owner --snapshot=<id>` of v1 as plain SQL. Objects are
+ * created owned by v2's login role (`--no-owner`): v1's owners may not exist on v2.
+ */
+async function runPgDump(run) {
+    const args = [
+        '--schema-only',
+        `--section=${run.section}`,
+        '--no-owner',
+        `--snapshot=${run.snapshotId}`,
+        '--format=plain',
+    ];
+    return withPassfile(run.source, (passfile) => spawnPgDump(run, args, pgDumpEnvironment(run, passfile)));
+}
+function spawnPgDump(run, args, env) {
+    const where = describeEndpoint(run.source);
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(run.binary.path, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const out = [];
+        let err = '';
+        child.stdout.on('data', (chunk) => out.push(chunk));
+        child.stderr.on('data', (chunk) => {
+            err = (err + chunk.toString('utf8')).slice(-STDERR_LIMIT);
+        });
+        child.once('error', (error) => reject(new PostgresCopyError(`cannot run ${run.binary.path} for ${where}: ${error.message}`, {
+            cause: error,
+        })));
+        child.once('close', (code, signal) => {
+            if (code === 0) {
+                resolve(Buffer.concat(out).toString('utf8'));
+                return;
+            }
+            const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
+            reject(new PostgresCopyError(`pg_dump --section=${run.section} of ${where} ${how}: ${err.trim() || 'no message'}`));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/copy-format.ts
+
+/** PostgreSQL's FirstNormalObjectId: OIDs below are built in and equal on every server. */
+const FIRST_USER_OID = 16384;
+/**
+ * Tables whose rows must travel as text. Binary COPY writes an array's element type and a composite's field
+ * types as OIDs, and the receiving server refuses OIDs that are not its own ("wrong element type"): an
+ * array of an enum or a composite created on each server separately has a different OID on each. Text is
+ * exact too (the pinned session settings make both servers render and read values alike), only slower.
+ */
+async function tablesNeedingText(client) {
+    const result = await client.query(`SELECT DISTINCT n.nspname || '.' || c.relname AS name
+       FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_catalog.pg_type t0 ON t0.oid = a.atttypid
+       JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typtype = 'd' THEN t0.typbasetype ELSE t0.oid END
+      WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+        AND ${SYSTEM_SCHEMA_FILTER}
+        AND (t.typtype = 'c' OR (t.typelem <> 0 AND t.typlen = -1 AND t.typelem >= ${FIRST_USER_OID}))`);
+    return new Set(result.rows.map((r) => r.name));
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/foreign-keys.ts
+/**
+ * Every foreign key of a database. On a partitioned table PostgreSQL keeps one constraint per partition
+ * beside the parent's, so the edges between the leaf tables the copy loads are all here.
+ */
+async function readForeignKeys(client) {
+    const result = await client.query(`SELECT cn.nspname || '.' || c.relname AS "from", fn.nspname || '.' || f.relname AS "to"
+       FROM pg_catalog.pg_constraint k
+       JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+       JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+       JOIN pg_catalog.pg_class f ON f.oid = k.confrelid
+       JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
+      WHERE k.contype = 'f'`);
+    return result.rows;
+}
+/** Load order for v2 with its foreign keys in place: parents before children. */
+function foreignKeyLevels(tables, edges) {
+    const known = new Set(tables);
+    const parents = new Map(tables.map((t) => [t, new Set()]));
+    const selfReferencing = new Set();
+    const related = new Set();
+    for (const { from, to } of edges) {
+        if (!known.has(from) || !known.has(to))
+            continue; // a partitioned parent; its partitions carry the edge
+        if (from === to) {
+            selfReferencing.add(from);
+            continue;
+        }
+        parents.get(from).add(to);
+        related.add(from);
+        related.add(to);
+    }
+    const level = new Map();
+    const cycles = [];
+    const visiting = [];
+    const depth = (table) => {
+        const done = level.get(table);
+        if (done !== undefined)
+            return done;
+        const at = visiting.indexOf(table);
+        if (at !== -1) {
+            cycles.push(visiting.slice(at));
+            return 0;
+        }
+        visiting.push(table);
+        let deepest = -1;
+        for (const parent of parents.get(table))
+            deepest = Math.max(deepest, depth(parent));
+        visiting.pop();
+        level.set(table, deepest + 1);
+        return deepest + 1;
+    };
+    for (const table of tables)
+        depth(table);
+    return { level, selfReferencing, related, cycles };
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pg-dump-binary.ts
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/** A PostgreSQL major as a number that orders: 15 → 150000, 9.6 → 90600 (majors had two parts before 10). */
+function majorKey(first, second) {
+    return first >= 10 ? first * 10000 : first * 10000 + second * 100;
+}
+/** `SHOW server_version_num` (150018) → its major's key and label (150000, "15"). */
+function serverMajor(versionNum) {
+    if (versionNum >= 100000) {
+        const major = Math.floor(versionNum / 10000);
+        return { key: major * 10000, label: String(major) };
+    }
+    const first = Math.floor(versionNum / 10000);
+    const second = Math.floor(versionNum / 100) % 100;
+    return { key: majorKey(first, second), label: `${first}.${second}` };
+}
+/** Where to get a pg_dump that can dump a server of this major, and the way around needing one. */
+function installHint(major) {
+    return (`install a PostgreSQL ${major} (or newer) client, e.g. on Debian or Ubuntu \`apt-get install ` +
+        `postgresql-client-${major}\` (from apt.postgresql.org when the distribution's is older), and put its ` +
+        `pg_dump first on PATH or give its path; or use schema: existing, which checks a schema made by the ` +
+        `application's migrations on v2 against v1 and needs no pg_dump`);
+}
+async function onPath(name) {
+    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter)) {
+        if (dir === '')
+            continue;
+        const candidate = external_node_path_default().join(dir, name);
+        try {
+            await (0,promises_.access)(candidate, promises_.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here; next directory
+        }
+    }
+    return undefined;
+}
+/**
+ * Finds pg_dump (the path given, else the first on PATH) and checks that it can dump v1: pg_dump refuses a
+ * server of a newer major ("aborting because of server version mismatch"), so it must be at least v1's.
+ * Returns the binary, or the problem in words an operator can act on.
+ */
+async function checkPgDump(given, v1VersionNum) {
+    const server = serverMajor(v1VersionNum);
+    const found = given ?? (await onPath('pg_dump'));
+    if (found === undefined) {
+        return { problem: `schema: copy needs pg_dump and there is none on PATH; ${installHint(server.label)}` };
+    }
+    let output;
+    try {
+        // Nothing of the caller's environment: the version query needs no credentials.
+        const result = await run(found, ['--version'], { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
+        output = result.stdout;
+    }
+    catch (error) {
+        const code = error.code;
+        const reason = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EACCES'
+                ? 'is not executable'
+                : `failed (${error.message.trim()})`;
+        return { problem: `schema: copy needs pg_dump and ${found} ${reason}; ${installHint(server.label)}` };
+    }
+    const match = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(output);
+    if (!match) {
+        return {
+            problem: `${found} --version printed ${JSON.stringify(output.trim())}, not a pg_dump version; ${installHint(server.label)}`,
+        };
+    }
+    const first = Number(match[1]);
+    const second = Number(match[2] ?? 0);
+    const version = match[2] === undefined ? match[1] : `${match[1]}.${match[2]}`;
+    const major = first >= 10 ? first : Number(`${first}.${second}`);
+    if (majorKey(first, second) < server.key) {
+        return {
+            problem: `pg_dump at ${found} is version ${version}, older than v1's server (PostgreSQL ${server.label}): ` +
+                `pg_dump cannot dump a newer server; ${installHint(server.label)}`,
+        };
+    }
+    return { binary: { path: found, version, major } };
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/roles.ts
@@ -93010,45 +93536,6 @@ function existingTableDifferences(v1, v2) {
         const other = v2Tables.get(nameOf(table));
         return other ? columnDifferences(table, other) : [];
     });
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/snapshot.ts
-
-
-/**
- * The default: a coordinator session on v1 opens a read-only repeatable-read transaction, exports its
- * snapshot and stays idle in it until the copy ends. The pinned settings lift
- * idle_in_transaction_session_timeout on that session, which would otherwise end it (and the snapshot)
- * while a long table loads.
- */
-const coordinatorSnapshot = {
-    description: 'a snapshot exported by a coordinator session on v1 (pg_export_snapshot)',
-    async acquire(source) {
-        const client = await connectPostgres(source, 'copy coordinator');
-        let exported;
-        try {
-            await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-            const result = await client.query('SELECT pg_catalog.pg_export_snapshot() AS id');
-            exported = result.rows[0].id;
-        }
-        catch (error) {
-            await client.end().catch(() => undefined);
-            throw new Error(`cannot export a snapshot on ${describeEndpoint(source)}: ${error.message}`, { cause: error });
-        }
-        return { id: exported, release: () => endQuietly(client) };
-    },
-};
-async function endQuietly(client) {
-    await client.query('COMMIT').catch(() => undefined);
-    await client.end().catch(() => undefined);
-}
-/**
- * Opens, on a worker's v1 session, a transaction that sees exactly the exported snapshot. Repeatable read is
- * required for an imported snapshot; read only because the copy never writes to v1.
- */
-async function joinSnapshot(client, snapshotId) {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    await client.query(`SET TRANSACTION SNAPSHOT ${esm.escapeLiteral(snapshotId)}`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/target-state.ts
@@ -93298,476 +93785,6 @@ async function plan_planPostgresCopy(source, target, options) {
             ...(options.sslRootCert !== undefined ? { sslRootCert: options.sslRootCert } : {}),
         });
     }, 'copy plan'), 'copy plan');
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pool.ts
-/**
- * Runs `work` over `items` with at most `jobs` at a time, taking items in the order given. Each runner gets
- * its index, so a caller can keep one session per runner. After a failure no new item starts; the first
- * error is thrown once the items already running have ended, so that no session is abandoned mid-statement.
- */
-async function runPool(items, jobs, work) {
-    let next = 0;
-    let failure;
-    const runner = async (index) => {
-        while (failure === undefined && next < items.length) {
-            const item = items[next++];
-            try {
-                await work(item, index);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    const count = Math.max(1, Math.min(jobs, items.length));
-    await Promise.all(Array.from({ length: count }, (_, i) => runner(i)));
-    if (failure)
-        throw failure.error;
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/analyze.ts
-
-
-/**
- * The last step: ANALYZE every table loaded on v2, `jobs` at a time. A freshly loaded table has no planner
- * statistics until autovacuum gets to it, and the first queries the applications send after the cutover
- * would be planned blind; pg_restore leaves this undone, pgcopydb does it too.
- */
-async function analyzeTables(target, tables, jobs, log) {
-    const started = Date.now();
-    // Partitioned parents too: their own statistics (across partitions) plan the queries that name them.
-    const names = [
-        ...tables.map((table) => qualifiedName(table)),
-        ...new Set(tables.flatMap((table) => (table.partitionOf ? [table.partitionOf] : []))),
-    ];
-    await runPool(names, jobs, (name) => withPostgres(target, async (client) => void (await client.query(`ANALYZE ${name}`)), 'copy analyze'));
-    log(`analyze: statistics gathered for ${names.length} tables on v2 in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ../../node_modules/pg-copy-streams/index.js
-var pg_copy_streams = __nccwpck_require__(6561);
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/inline-params.ts
-
-/**
- * Puts `$n` parameters into SQL as quoted literals. COPY takes no bind parameters, so the range predicate
- * (written with parameters, shared with the parity) is inlined here. Only `$n` outside quoted identifiers
- * and string literals is replaced: a column may well be named "$1".
- */
-function inlineParams(sql, params) {
-    let out = '';
-    let i = 0;
-    while (i < sql.length) {
-        const c = sql[i];
-        if (c === '"' || c === "'") {
-            // A quoted span ends at the next lone quote; a doubled quote is an escaped one.
-            let j = i + 1;
-            while (j < sql.length) {
-                if (sql[j] === c) {
-                    if (sql[j + 1] === c)
-                        j += 2;
-                    else
-                        break;
-                }
-                else
-                    j += 1;
-            }
-            out += sql.slice(i, j + 1);
-            i = j + 1;
-            continue;
-        }
-        const param = c === '$' ? /^\$(\d+)/.exec(sql.slice(i)) : null;
-        if (param) {
-            const value = params[Number(param[1]) - 1];
-            if (value === undefined)
-                throw new Error(`inlineParams: no value for ${param[0]} in ${sql}`);
-            out += esm.escapeLiteral(value);
-            i += param[0].length;
-            continue;
-        }
-        out += c;
-        i += 1;
-    }
-    return out;
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/row-counter.ts
-
-/**
- * Counts what flows through the pipe between the two COPYs: bytes, and rows as the stream's own framing
- * delimits them, passing every chunk on untouched. The live row count feeds the progress lines while a
- * range loads; at the end it is checked against the row count v2's COPY reports.
- */
-class RowCounter extends external_node_stream_.Transform {
-    rows = 0;
-    bytes = 0;
-    _transform(chunk, _encoding, callback) {
-        this.bytes += chunk.length;
-        this.scan(chunk);
-        callback(null, chunk);
-    }
-}
-/** Text COPY ends every row with a newline and escapes newlines inside values (`\n`): one byte, one row. */
-class TextRowCounter extends RowCounter {
-    scan(chunk) {
-        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1))
-            this.rows += 1;
-    }
-}
-// Binary COPY: an 11-byte signature, int32 flags, int32 extension length and the extension; then per row an
-// int16 field count followed by, per field, an int32 length (-1 for NULL) and that many bytes; an int16 -1
-// ends the stream. Only the lengths are read: the values are skipped, never copied.
-const SIGNATURE_AND_FLAGS = 11 + 4;
-class BinaryRowCounter extends RowCounter {
-    state = 'extension-length';
-    skip = SIGNATURE_AND_FLAGS;
-    fieldsLeft = 0;
-    /** Bytes of an integer split across two chunks. */
-    partial = Buffer.alloc(4);
-    have = 0;
-    scan(chunk) {
-        let at = 0;
-        while (at < chunk.length && this.state !== 'done') {
-            if (this.skip > 0) {
-                const n = Math.min(this.skip, chunk.length - at);
-                this.skip -= n;
-                at += n;
-                continue;
-            }
-            const width = this.state === 'field-count' ? 2 : 4;
-            const n = Math.min(width - this.have, chunk.length - at);
-            chunk.copy(this.partial, this.have, at, at + n);
-            this.have += n;
-            at += n;
-            if (this.have < width)
-                return;
-            this.have = 0;
-            this.accept(width === 2 ? this.partial.readInt16BE(0) : this.partial.readInt32BE(0));
-        }
-    }
-    accept(value) {
-        switch (this.state) {
-            case 'extension-length':
-                this.skip = value;
-                this.state = 'field-count';
-                return;
-            case 'field-count':
-                if (value === -1) {
-                    this.state = 'done';
-                    return;
-                }
-                this.rows += 1;
-                this.fieldsLeft = value;
-                if (value > 0)
-                    this.state = 'field-length';
-                return;
-            case 'field-length':
-                if (value > 0)
-                    this.skip = value;
-                this.fieldsLeft -= 1;
-                if (this.fieldsLeft === 0)
-                    this.state = 'field-count';
-                return;
-            case 'done':
-                return;
-        }
-    }
-}
-function rowCounter(format) {
-    return format === 'binary' ? new BinaryRowCounter() : new TextRowCounter();
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/copy-range.ts
-
-
-
-
-
-
-
-/** `schema.name` as reports show it. */
-function displayName(planned) {
-    return `${planned.table.schema}.${planned.table.name}`;
-}
-/** Columns both COPYs name explicitly, in v1's order; generated columns are computed by v2 itself. */
-function copiedColumns(planned) {
-    return planned.table.columns
-        .filter((c) => !c.generated)
-        .map((c) => quoteIdent(c.name))
-        .join(', ');
-}
-/** The two COPY statements of a work item. */
-function copyStatements(item) {
-    const { planned, range } = item;
-    const columns = copiedColumns(planned);
-    const predicate = rangePredicate(planned.table, range);
-    const where = inlineParams(predicate.sql, predicate.params);
-    const freeze = planned.truncate === 'in-load';
-    // ONLY: an inheritance parent's SELECT would include its children's rows, which are copied on their own.
-    const source = `COPY (SELECT ${columns} FROM ONLY ${planned.qualified} WHERE ${where}) TO STDOUT (FORMAT ${planned.format})`;
-    // FREEZE (rows written already frozen and visible, no later vacuum pass over them) is allowed because the
-    // table is truncated in the same transaction.
-    const target = `COPY ${planned.qualified} (${columns}) FROM STDIN (FORMAT ${planned.format}${freeze ? ', FREEZE' : ''})`;
-    return { source, target, freeze };
-}
-/**
- * Streams one range from v1 (a session inside the shared snapshot) into v2, in one v2 transaction: the
- * rows of a range are all there or none are. A table loaded in one piece is truncated in that same
- * transaction, so a re-run replaces its rows rather than adding to them. Returns the table's totals when
- * this was its last range.
- */
-async function copyRange(item, v1, v2, progress) {
-    const name = displayName(item.planned);
-    const { source, target, freeze } = copyStatements(item);
-    const counter = rowCounter(item.planned.format);
-    progress.rangeStarted(name, counter);
-    try {
-        await v2.query('BEGIN');
-        if (freeze)
-            await v2.query(`TRUNCATE TABLE ONLY ${item.planned.qualified}`);
-        const sink = v2.query((0,pg_copy_streams/* from */.H)(target));
-        // pipeline: backpressure from v2's socket reaches v1's, so memory stays bounded whatever the speeds.
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(v1.query((0,pg_copy_streams.to)(source)), counter, sink);
-        if (sink.rowCount !== counter.rows) {
-            throw new Error(`v2 stored ${sink.rowCount} rows of the ${counter.rows} read from v1`);
-        }
-        await v2.query('COMMIT');
-    }
-    catch (error) {
-        await v2.query('ROLLBACK').catch(() => undefined);
-        const where = item.planned.ranges.length > 1 ? ` range ${item.range.index + 1} ${describeRange(item.range)}` : '';
-        const detail = error.detail;
-        throw new PostgresCopyError(`data: ${name}${where} failed: ${error.message}${detail ? ` (${detail})` : ''}`, { cause: error });
-    }
-    // The table's totals once its last range is in.
-    return progress.rangeFinished(name, counter);
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/data-step.ts
-
-
-
-
-
-
-/**
- * Work items level by level (a table after the tables it references on v2), and within a level the
- * largest tables first, so that the longest load starts early and small tables fill the other workers.
- */
-function orderWork(tables) {
-    const levels = new Map();
-    for (const planned of tables)
-        levels.set(planned.level, [...(levels.get(planned.level) ?? []), planned]);
-    return [...levels.keys()]
-        .sort((a, b) => a - b)
-        .map((level) => levels
-        .get(level)
-        .sort((a, b) => b.table.estimatedBytes - a.table.estimatedBytes)
-        .flatMap((planned) => planned.ranges.map((range) => ({ planned, range }))));
-}
-/**
- * Tables loaded in several ranges, or that take part in a foreign key on v2, are emptied before any row is
- * loaded, in one TRUNCATE: a table referenced by another can only be truncated together with it.
- */
-async function truncateBeforeLoad(step) {
-    const tables = step.tables.filter((t) => t.truncate === 'before-load');
-    if (tables.length === 0)
-        return;
-    await withPostgres(step.target, async (client) => {
-        try {
-            await client.query(`TRUNCATE TABLE ONLY ${tables.map((t) => t.qualified).join(', ')}`);
-        }
-        catch (error) {
-            throw new PostgresCopyError(`data: cannot empty ${tables.map(displayName).join(', ')} on v2 before loading: ` +
-                `${error.message} (a table on v2 that v1 does not have may reference one of them: ` +
-                `drop that foreign key, or that table, and re-run)`, { cause: error });
-        }
-    }, 'copy truncate');
-}
-/** Streams every table's rows from the shared snapshot of v1 into v2 with `jobs` pairs of sessions. */
-async function loadData(step) {
-    await truncateBeforeLoad(step);
-    const progress = new CopyProgress(step.log, step.progressIntervalSeconds);
-    for (const planned of step.tables)
-        progress.register(displayName(planned), planned.ranges.length);
-    const levels = orderWork(step.tables);
-    const workers = [];
-    const worker = async (runner) => {
-        let pair = workers[runner];
-        if (!pair) {
-            const v1 = await connectPostgres(step.source, `copy reader ${runner + 1}`);
-            try {
-                await joinSnapshot(v1, step.snapshotId);
-                pair = { v1, v2: await connectPostgres(step.target, `copy writer ${runner + 1}`) };
-            }
-            catch (error) {
-                await v1.end().catch(() => undefined);
-                throw error;
-            }
-            workers[runner] = pair;
-        }
-        return pair;
-    };
-    const results = new Map();
-    progress.start();
-    try {
-        for (const items of levels) {
-            await runPool(items, step.jobs, async (item, runner) => {
-                const { v1, v2 } = await worker(runner);
-                const done = await copyRange(item, v1, v2, progress);
-                const table = displayName(item.planned);
-                if (done)
-                    results.set(table, { table, ...done });
-            });
-        }
-    }
-    finally {
-        progress.stop();
-        await Promise.all(workers.flatMap(({ v1, v2 }) => [v1.end().catch(() => undefined), v2.end().catch(() => undefined)]));
-    }
-    return step.tables.map((planned) => results.get(displayName(planned)));
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/dump-script.ts
-const RESTRICT = /^\\restrict ([A-Za-z0-9]+)$/m;
-const HEADER = /^--\n-- Name: (.+?); Type: (.+?); Schema: (.+?); Owner: [^\n]*\n--\n/gm;
-/**
- * pg_dump 15.14+ (and 16.10+, 17.6+) wraps plain output in psql meta-commands, `\restrict <key>` at the top
- * and `\unrestrict <key>` at the end, which only psql understands. Exactly those two lines, with the key
- * the script itself declares, are removed; anything else is left for the server to judge.
- */
-function stripRestrict(text) {
-    const key = RESTRICT.exec(text)?.[1];
-    if (key === undefined)
-        return text;
-    return text
-        .split('\n')
-        .filter((line) => line !== `\\restrict ${key}` && line !== `\\unrestrict ${key}`)
-        .join('\n');
-}
-/** Splits pg_dump's plain output into its prelude and one entry per object, in the dump's order. */
-function parseDumpScript(text) {
-    const script = stripRestrict(text);
-    const headers = [...script.matchAll(HEADER)];
-    const prelude = script.slice(0, headers[0]?.index ?? script.length);
-    const objects = headers.map((header, i) => {
-        const start = header.index;
-        const end = headers[i + 1]?.index ?? script.length;
-        return { name: header[1], type: header[2], schema: header[3], sql: script.slice(start, end) };
-    });
-    return { prelude, objects };
-}
-/** `billing.payments_pkey (CONSTRAINT)`, for messages. */
-function describeObject(object) {
-    const name = object.schema === '-' ? object.name : `${object.schema}.${object.name}`;
-    return `${name} (${object.type})`;
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/passfile.ts
-
-
-
-/** libpq's .pgpass escaping: `:` and `\` inside a field are preceded by a backslash. */
-function passField(value) {
-    return value.replace(/[\\:]/g, (c) => `\\${c}`);
-}
-/**
- * Runs `fn` with the path of a password file (libpq's PGPASSFILE) holding the endpoint's password, in a
- * private directory (0700) of its own, the file 0600 (libpq ignores a file others can read), both removed
- * afterwards whatever happens. This is how pg_dump gets the password: never in its arguments, where every
- * user of the machine can read it in /proc/<pid>/cmdline, and never in PGPASSWORD, which lands in
- * /proc/<pid>/environ and in any environment dump.
- */
-async function withPassfile(endpoint, fn) {
-    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'dbmig-pgpass-'));
-    try {
-        await (0,promises_.chmod)(dir, 0o700);
-        const file = external_node_path_default().join(dir, 'pgpass');
-        const line = [endpoint.host, String(endpoint.port), endpoint.database, endpoint.user, endpoint.password]
-            .map(passField)
-            .join(':');
-        await (0,promises_.writeFile)(file, `${line}\n`, { mode: 0o600, flag: 'wx' });
-        return await fn(file);
-    }
-    finally {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/pg-dump-run.ts
-
-
-
-
-/** Keeps the end of a child's stderr: enough for its error, bounded if it is chatty. */
-const STDERR_LIMIT = 16 * 1024;
-/**
- * The child's whole environment, built here rather than inherited: the connection in libpq's PG* variables,
- * the password only in the password file, and nothing else of this process (whose environment may hold
- * inputs or tokens). PGPASSWORD is deliberately absent.
- */
-function pgDumpEnvironment(run, passfile) {
-    const { source } = run;
-    const env = {
-        PATH: process.env.PATH ?? '',
-        LC_ALL: 'C',
-        PGHOST: source.host,
-        PGPORT: String(source.port),
-        PGUSER: source.user,
-        PGDATABASE: source.database,
-        PGSSLMODE: source.sslMode,
-        PGPASSFILE: passfile,
-        PGAPPNAME: `db-migration-toolkit pg_dump ${run.section}`,
-        PGCONNECT_TIMEOUT: '10',
-    };
-    const rootCert = run.sslRootCert ?? process.env.NODE_EXTRA_CA_CERTS;
-    if (source.sslMode === 'verify-full' && rootCert)
-        env.PGSSLROOTCERT = rootCert;
-    return env;
-}
-/**
- * `pg_dump --schema-only --section=<section> --no-owner --snapshot=<id>` of v1 as plain SQL. Objects are
- * created owned by v2's login role (`--no-owner`): v1's owners may not exist on v2.
- */
-async function runPgDump(run) {
-    const args = [
-        '--schema-only',
-        `--section=${run.section}`,
-        '--no-owner',
-        `--snapshot=${run.snapshotId}`,
-        '--format=plain',
-    ];
-    return withPassfile(run.source, (passfile) => spawnPgDump(run, args, pgDumpEnvironment(run, passfile)));
-}
-function spawnPgDump(run, args, env) {
-    const where = describeEndpoint(run.source);
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(run.binary.path, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-        const out = [];
-        let err = '';
-        child.stdout.on('data', (chunk) => out.push(chunk));
-        child.stderr.on('data', (chunk) => {
-            err = (err + chunk.toString('utf8')).slice(-STDERR_LIMIT);
-        });
-        child.once('error', (error) => reject(new PostgresCopyError(`cannot run ${run.binary.path} for ${where}: ${error.message}`, {
-            cause: error,
-        })));
-        child.once('close', (code, signal) => {
-            if (code === 0) {
-                resolve(Buffer.concat(out).toString('utf8'));
-                return;
-            }
-            const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
-            reject(new PostgresCopyError(`pg_dump --section=${run.section} of ${where} ${how}: ${err.trim() || 'no message'}`));
-        });
-    });
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/copy/apply-objects.ts
@@ -94237,7 +94254,442 @@ async function resolveDatabaseEndpoint(options) {
     };
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/names.ts
+/*
+ * The names of what continuous replication creates, one set per environment, so that every phase (the
+ * copy that creates them, the cutover that stops them, rollback and cleanup that refuse on a leftover) finds
+ * the same objects. PostgreSQL replication slot names allow only lowercase letters, digits and underscores,
+ * and the environment may hold hyphens.
+ */
+const REPLICATION_PREFIX = 'dbmig_';
+function replicationNames(environment) {
+    const base = `${REPLICATION_PREFIX}${environment.replace(/-/g, '_')}`.slice(0, 63);
+    return { slot: base, publication: base, subscription: base };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/slot.ts
+
+
+/**
+ * A SnapshotSource for the copy whose snapshot is the one a new logical slot exports. `onCreated` hears of
+ * the slot as soon as it exists (the ledger records it then, so that a crash leaves no unrecorded slot).
+ */
+function slotSnapshot(slot, onCreated) {
+    return {
+        description: `the snapshot exported by the new logical replication slot ${slot} (CREATE_REPLICATION_SLOT … SNAPSHOT 'export')`,
+        async acquire(source) {
+            const walsender = await openWalsender(source);
+            let created;
+            try {
+                // An idle walsender holding the export must not be ended by a role's idle timeout (replication.md §1.3).
+                await walsender.query('SET idle_in_transaction_session_timeout = 0');
+                const result = await walsender.query(`CREATE_REPLICATION_SLOT ${esm.escapeIdentifier(slot)} LOGICAL pgoutput (SNAPSHOT 'export')`);
+                const row = result.rows[0];
+                created = {
+                    slot: row.slot_name,
+                    consistentPoint: row.consistent_point,
+                    snapshotId: row.snapshot_name,
+                };
+            }
+            catch (error) {
+                await walsender.end().catch(() => undefined);
+                throw new Error(`cannot create the replication slot ${slot} on ${describeEndpoint(source)}: ${error.message}`, { cause: error });
+            }
+            try {
+                await onCreated(created);
+            }
+            catch (error) {
+                await walsender.end().catch(() => undefined);
+                throw error;
+            }
+            return { id: created.snapshotId, release: () => walsender.end().catch(() => undefined) };
+        },
+    };
+}
+/**
+ * A replication connection (`replication=database`): it speaks the simple query protocol only, so nothing
+ * is sent on it with parameters, and the pinned session settings are not applied (they are not needed: it
+ * reads no data).
+ */
+async function openWalsender(endpoint) {
+    // `replication` is a startup parameter pg passes on, though its typings do not list it.
+    const client = new esm.Client({
+        ...clientConfig(endpoint, 'replication slot'),
+        replication: 'database',
+    });
+    client.on('error', () => undefined);
+    try {
+        await client.connect();
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        throw new Error(`cannot open a replication connection to ${describeEndpoint(endpoint)}: ${error.message}`, { cause: error });
+    }
+    return client;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/subscription.ts
+
+
+/*
+ * The two ends of native logical replication: a publication of the copied tables on v1 (created before
+ * the slot, so that the slot's decoding finds it from its first change on), and a subscription on v2 that
+ * streams from the slot the copy's snapshot came from, without copying the data again.
+ */
+/** `FOR TABLE` with the tables copied, not `FOR ALL TABLES`: that needs a superuser and would publish
+ * tables the copy never made, whose changes v2 cannot apply. A table created on v1 later is caught by the
+ * drift check instead. */
+async function createPublication(v1, names, tables) {
+    const exists = await v1.query('SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = $1', [
+        names.publication,
+    ]);
+    if (exists.rowCount)
+        return;
+    await v1.query(`CREATE PUBLICATION ${esm.escapeIdentifier(names.publication)} FOR TABLE ${tables.map(qualifiedName).join(', ')} ` +
+        `WITH (publish = 'insert, update, delete, truncate')`);
+}
+/**
+ * libpq's connection string for v2 to reach v1 (`host=… port=…`), each value quoted as libpq requires.
+ * It holds v1's password: PostgreSQL keeps it in pg_subscription (readable by superusers only), as every
+ * native subscription does. It never reaches a log or an error from here.
+ */
+function publisherConnection(v1, host = v1.host, port = v1.port) {
+    const quote = (value) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const sslmode = v1.sslMode === 'disable' ? 'disable' : v1.sslMode === 'verify-full' ? 'verify-full' : 'require';
+    return [
+        `host=${quote(host)}`,
+        `port=${port}`,
+        `dbname=${quote(v1.database)}`,
+        `user=${quote(v1.user)}`,
+        `password=${quote(v1.password)}`,
+        `sslmode=${sslmode}`,
+        `application_name=${quote(`db-migration-toolkit ${v1.database}`)}`,
+    ].join(' ');
+}
+/** Subscribes v2 to the slot; a subscription already there (a re-run) is left as it is. */
+async function createSubscription(v2, names, connection, redact) {
+    const exists = await v2.query('SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = $1', [
+        names.subscription,
+    ]);
+    if (exists.rowCount)
+        return;
+    try {
+        await v2.query(`CREATE SUBSCRIPTION ${esm.escapeIdentifier(names.subscription)} CONNECTION ${esm.escapeLiteral(connection)} ` +
+            `PUBLICATION ${esm.escapeIdentifier(names.publication)} ` +
+            `WITH (create_slot = false, slot_name = ${esm.escapeLiteral(names.slot)}, copy_data = false)`);
+    }
+    catch (error) {
+        // The statement carries the password; PostgreSQL's own message does not, but be sure.
+        throw new Error(`cannot create the subscription ${names.subscription} on v2: ${redact(error.message)}`);
+    }
+}
+/**
+ * Whether v2 can reach v1 with these credentials, found out before the copy rather than after it: a
+ * disabled subscription without a slot is created (PostgreSQL connects to the publisher to create one)
+ * and dropped again at once; it streams nothing and leaves nothing on v1. Also proves that v2's user
+ * may create subscriptions.
+ */
+async function probePublisher(v2, names, connection, redact) {
+    const probe = esm.escapeIdentifier(`${names.subscription}_probe`.slice(0, 63));
+    await v2.query(`DROP SUBSCRIPTION IF EXISTS ${probe}`);
+    try {
+        await v2.query(`CREATE SUBSCRIPTION ${probe} CONNECTION ${esm.escapeLiteral(connection)} ` +
+            `PUBLICATION ${esm.escapeIdentifier(names.publication)} ` +
+            `WITH (create_slot = false, slot_name = NONE, enabled = false, copy_data = false)`);
+    }
+    catch (error) {
+        throw new Error(`v2 cannot subscribe to v1, nothing was changed: ${redact(error.message)}. v2 must reach ` +
+            "v1's writer (its security group must admit v2's, and TLS as the ssl-mode asks), and v2's user must " +
+            'be allowed to create subscriptions (rds_superuser on Aurora)');
+    }
+    await v2.query(`DROP SUBSCRIPTION ${probe}`);
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/preconditions.ts
+
+async function checkReplicationPreconditions(v1, tables, options = {}) {
+    const problems = [];
+    // rds_replication exists only on RDS and Aurora, hence looked up by name rather than named in pg_has_role.
+    const { rows } = await v1.query(`
+    SELECT current_setting('wal_level') AS wal_level,
+           current_setting('max_replication_slots')::int AS max_replication_slots,
+           (SELECT count(*) FROM pg_catalog.pg_replication_slots)::int AS used_slots,
+           current_setting('max_wal_senders')::int AS max_wal_senders,
+           (SELECT count(*) FROM pg_catalog.pg_stat_replication)::int AS used_senders,
+           (SELECT rolsuper OR rolreplication FROM pg_catalog.pg_roles WHERE rolname = current_user)
+             OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                         WHERE r.rolname = 'rds_replication' AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
+             AS can_replicate
+  `);
+    const s = rows[0];
+    if (s.wal_level !== 'logical') {
+        problems.push({
+            id: 'wal-level',
+            detail: `v1's wal_level is ${s.wal_level}, not logical. On Aurora, set rds.logical_replication = 1 in v1's DB cluster ` +
+                'parameter group (a custom group; the default cannot be changed), reboot the writer instance, and check that ' +
+                '`SHOW wal_level` says logical.',
+        });
+    }
+    if (s.max_replication_slots - s.used_slots < 1) {
+        problems.push({
+            id: 'replication-slots',
+            detail: `v1 has no free replication slot (${s.used_slots} of max_replication_slots = ${s.max_replication_slots} in use): ` +
+                'drop a slot nobody reads (pg_replication_slots) or raise max_replication_slots in the cluster parameter group.',
+        });
+    }
+    if (s.max_wal_senders - s.used_senders < 1) {
+        problems.push({
+            id: 'wal-senders',
+            detail: `v1 has no free WAL sender (${s.used_senders} of max_wal_senders = ${s.max_wal_senders} in use): ` +
+                'raise max_wal_senders in the cluster parameter group.',
+        });
+    }
+    if (!s.can_replicate) {
+        problems.push({
+            id: 'replication-privilege',
+            detail: "v1's user may not start a replication connection: `GRANT rds_replication TO <user>` on Aurora (or give it " +
+                'the REPLICATION attribute elsewhere).',
+        });
+    }
+    const unidentified = await tablesWithoutReplicaIdentity(v1, tables);
+    if (unidentified.length > 0 && !options.allowReplicaIdentityFull) {
+        problems.push({
+            id: 'replica-identity',
+            detail: `${unidentified.map((t) => `${t.schema}.${t.name}`).join(', ')} ha${unidentified.length === 1 ? 's' : 've'} neither a primary key ` +
+                'nor a replica identity: once published, every UPDATE and DELETE the application makes on it fails on v1. ' +
+                'Add a primary key, or `ALTER TABLE … REPLICA IDENTITY USING INDEX <unique index>`, or allow REPLICA IDENTITY FULL ' +
+                'with `allow-replica-identity-full: true` (every changed row is then sent whole and matched by all its columns).',
+        });
+    }
+    return { problems, identityFull: options.allowReplicaIdentityFull ? unidentified : [] };
+}
+/**
+ * Tables whose replica identity is `nothing`, or `default` without a primary key: a publication that
+ * publishes updates and deletes makes the application's own UPDATE and DELETE fail on them.
+ */
+async function tablesWithoutReplicaIdentity(v1, tables) {
+    if (tables.length === 0)
+        return [];
+    const { rows } = await v1.query(`SELECT n.nspname AS schema, c.relname AS name
+       FROM unnest($1::text[], $2::text[]) AS t(schema, name)
+       JOIN pg_catalog.pg_namespace n ON n.nspname = t.schema
+       JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.name
+      WHERE c.relreplident = 'n'
+         OR (c.relreplident = 'd' AND NOT EXISTS (
+               SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))
+      ORDER BY 1, 2`, [tables.map((t) => t.schema), tables.map((t) => t.name)]);
+    return rows;
+}
+/** Gives each table REPLICA IDENTITY FULL (only the tables the precondition check allowed it for). */
+async function setReplicaIdentityFull(v1, tables) {
+    for (const table of tables)
+        await v1.query(`ALTER TABLE ${qualifiedName(table)} REPLICA IDENTITY FULL`);
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/teardown.ts
+
+
+/*
+ * Stopping replication removes everything it created (replication.md §1.7): a slot left on v1 keeps WAL
+ * and catalog rows forever and fills v1's storage. The subscription is detached from its slot before it is
+ * dropped, so that dropping it never depends on reaching v1, and the slot is then dropped on v1 directly.
+ * Every step is idempotent: a stop that died half-way is finished by the next one.
+ */
+async function dropSubscription(v2, names) {
+    const exists = await v2.query('SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = $1', [
+        names.subscription,
+    ]);
+    if (!exists.rowCount)
+        return false;
+    const sub = pg.escapeIdentifier(names.subscription);
+    // DROP SUBSCRIPTION cannot run in a transaction block: three statements, one at a time.
+    await v2.query(`ALTER SUBSCRIPTION ${sub} DISABLE`);
+    await v2.query(`ALTER SUBSCRIPTION ${sub} SET (slot_name = NONE)`);
+    await v2.query(`DROP SUBSCRIPTION ${sub}`);
+    return true;
+}
+/**
+ * Drops the slot and the publication on v1. A slot still active (the walsender of a just-disabled
+ * subscription has not exited yet) is waited for, up to `timeoutMs`.
+ */
+async function dropSlotAndPublication(v1, names, options = {}) {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    let slot = false;
+    for (;;) {
+        const { rows } = await v1.query('SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1', [names.slot]);
+        if (rows.length === 0)
+            break;
+        const pid = rows[0].active_pid;
+        if (pid === null) {
+            await v1.query('SELECT pg_catalog.pg_drop_replication_slot($1)', [names.slot]);
+            slot = true;
+            break;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`the replication slot ${names.slot} on v1 is still in use by process ${pid}: stop what streams from it ` +
+                `(a subscription on v2?), then \`SELECT pg_drop_replication_slot('${names.slot}')\` on v1`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const dropped = await v1.query(`SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = $1`, [
+        names.publication,
+    ]);
+    if (dropped.rowCount)
+        await v1.query(`DROP PUBLICATION ${pg.escapeIdentifier(names.publication)}`);
+    return { slot, publication: Boolean(dropped.rowCount) };
+}
+/** What replication left behind: rollback and cleanup refuse while any of it remains. */
+async function findLeftovers(v1, v2) {
+    const like = `${REPLICATION_PREFIX.replace(/_/g, '\\_')}%`;
+    const [slots, publications, subscriptions] = await Promise.all([
+        v1.query(`SELECT slot_name AS name, active,
+              pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::text AS retained
+         FROM pg_catalog.pg_replication_slots WHERE slot_name LIKE $1 ORDER BY 1`, [like]),
+        v1.query('SELECT pubname AS name FROM pg_catalog.pg_publication WHERE pubname LIKE $1 ORDER BY 1', [like]),
+        v2
+            ? v2.query(`SELECT subname AS name FROM pg_catalog.pg_subscription
+            WHERE subname LIKE $1 AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+            ORDER BY 1`, [like])
+            : Promise.resolve({ rows: [] }),
+    ]);
+    return {
+        slots: slots.rows.map((s) => ({
+            name: s.name,
+            active: s.active,
+            retainedBytes: s.retained === null ? null : Number(s.retained),
+        })),
+        publications: publications.rows.map((p) => p.name),
+        subscriptions: subscriptions.rows.map((s) => s.name),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/resources/cluster-parameters.ts
+
+async function readClusterParameter(rds, cluster, name) {
+    const group = cluster.DBClusterParameterGroup;
+    if (!group)
+        return undefined;
+    const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter);
+    const found = {
+        group,
+        ...(writer?.DBClusterParameterGroupStatus ? { writerStatus: writer.DBClusterParameterGroupStatus } : {}),
+    };
+    // The `parameter-name` filter (the only one DescribeDBClusterParameters supports) asks for one; the pages
+    // are still followed, as a reply may come in pages whatever the filter.
+    for await (const page of (0,client_rds_dist_cjs/* paginateDescribeDBClusterParameters */.tb4)({ client: rds, pageSize: 100 }, { DBClusterParameterGroupName: group, Filters: [{ Name: 'parameter-name', Values: [name] }] })) {
+        const parameter = page.Parameters?.find((p) => p.ParameterName === name);
+        if (parameter)
+            return {
+                ...found,
+                ...(parameter.ParameterValue !== undefined ? { value: parameter.ParameterValue } : {}),
+            };
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/migrate/logical-replication.ts
+
+
+
+
+
+const PARAMETER = 'rds.logical_replication';
+function logicalReplication(ctx) {
+    const names = replicationNames(ctx.config.environment);
+    let created;
+    const snapshot = slotSnapshot(names.slot, async (slot) => {
+        created = slot;
+        ctx.log(`replication slot ${slot.slot} created at ${slot.consistentPoint}, snapshot ${slot.snapshotId}`);
+        // Recorded at once: a run that dies after this leaves a slot on v1 that the ledger knows of.
+        await ctx.record?.(slotEvent(slot, names.publication));
+    });
+    return {
+        snapshot,
+        async plan(source, target, tables) {
+            const report = await checkPreconditions(ctx, names, source, tables);
+            // The connection string carries v1's password; no message built from PostgreSQL's words may.
+            const redact = (text) => text.split(source.password).join('***');
+            return {
+                lines: planLines(names, source, target, tables, report),
+                async prepare(planned) {
+                    // Before anything changes on v1: a v2 that cannot reach v1 would only fail after the whole copy.
+                    await withPostgres(target, (v2) => probePublisher(v2, names, publisherConnection(source), redact), 'replication probe');
+                    await withPostgres(source, async (v1) => {
+                        await setReplicaIdentityFull(v1, report.identityFull);
+                        await createPublication(v1, names, planned.map((t) => ({ schema: t.table.schema, name: t.table.name })));
+                    }, 'replication publication');
+                },
+                async subscribe() {
+                    const slot = created;
+                    if (!slot)
+                        throw new Error('the copy ran without creating the replication slot');
+                    await withPostgres(target, (v2) => createSubscription(v2, names, publisherConnection(source), redact), 'replication subscription');
+                    ctx.log(`subscription ${names.subscription} on v2 streams from ${slot.slot}`);
+                    return {
+                        slot: slot.slot,
+                        publication: names.publication,
+                        subscription: names.subscription,
+                        consistentPoint: slot.consistentPoint,
+                        identityFull: report.identityFull.map((t) => `${t.schema}.${t.name}`),
+                    };
+                },
+            };
+        },
+    };
+}
+/** Every refusal at once, so that one run tells the DBA everything to fix. */
+async function checkPreconditions(ctx, names, source, tables) {
+    const { config } = ctx;
+    const problems = [];
+    const rds = ctx.clients.rds(config.regions.primary);
+    const cluster = await describeCluster(rds, config.v1.primaryCluster);
+    const parameter = cluster ? await readClusterParameter(rds, cluster, PARAMETER) : undefined;
+    if (parameter && parameter.value !== '1') {
+        problems.push(`v1's DB cluster parameter group ${parameter.group} has ${PARAMETER} = ${parameter.value ?? 'unset (0)'}: ` +
+            `give ${config.v1.primaryCluster} a custom DB cluster parameter group with ${PARAMETER} = 1 ` +
+            `(aws rds modify-db-cluster-parameter-group --parameters ParameterName=${PARAMETER},ParameterValue=1,ApplyMethod=pending-reboot), ` +
+            'then reboot its writer instance');
+    }
+    else if (parameter?.writerStatus === 'pending-reboot') {
+        problems.push(`v1's DB cluster parameter group ${parameter.group} sets ${PARAMETER} = 1 but the writer of ${config.v1.primaryCluster} ` +
+            'has not been rebooted since (pending-reboot): reboot the writer instance, then run again');
+    }
+    const { report, slots } = await withPostgres(source, async (v1) => ({
+        report: await checkReplicationPreconditions(v1, tables, {
+            allowReplicaIdentityFull: ctx.options.replicaIdentityFull,
+        }),
+        slots: (await findLeftovers(v1, undefined)).slots,
+    }), 'replication preconditions');
+    // The parameter group's refusal already says how to get wal_level = logical on Aurora.
+    problems.push(...report.problems.filter((p) => !(p.id === 'wal-level' && problems.length > 0)).map((p) => p.detail));
+    if (slots.some((s) => s.name === names.slot)) {
+        problems.push(`a replication slot ${names.slot} is already on v1 (an earlier run's): stop that replication first, or drop ` +
+            `it on v1 with SELECT pg_drop_replication_slot('${names.slot}') when nothing streams from it`);
+    }
+    if (problems.length > 0) {
+        throw new verdict_error/* VerdictError */.a(`logical replication refused, nothing was changed:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    }
+    return report;
+}
+function planLines(names, source, target, tables, report) {
+    const full = report.identityFull.map((t) => `${t.schema}.${t.name}`);
+    return [
+        `replication: logical — slot ${names.slot} and publication ${names.publication} on ${describeEndpoint(source)} ` +
+            `(${tables.length} tables); the copy reads in the slot's exported snapshot, then subscription ` +
+            `${names.subscription} on ${describeEndpoint(target)} streams from the slot (copy_data = false)`,
+        ...(full.length > 0 ? [`REPLICA IDENTITY FULL for the tables without a key: ${full.join(', ')}`] : []),
+        `v2 reaches v1 at ${source.host}:${source.port}; sequences are not replicated: the cutover advances them`,
+    ];
+}
+function slotEvent(slot, publication) {
+    return {
+        type: 'replication-slot-created',
+        data: { slot: slot.slot, publication, consistentPoint: slot.consistentPoint },
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/migrate/postgres-step.ts
+
 
 
 /**
@@ -94246,26 +94698,39 @@ async function resolveDatabaseEndpoint(options) {
  * databases and refuses (a non-empty v2, a missing or older pg_dump, a schema that differs) before
  * anything changes.
  */
+async function copy(plan) {
+    const result = await runPostgresCopy(plan);
+    const tables = {};
+    for (const t of result.tables)
+        tables[t.table] = { rows: t.rows, bytes: t.bytes, seconds: t.seconds };
+    return tables;
+}
 async function planPostgresStep(ctx) {
     const { options } = ctx;
     const endpoint = (side) => resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode });
     const [source, target] = await Promise.all([endpoint('v1'), endpoint('v2')]);
-    const plan = await plan_planPostgresCopy(source, target, {
+    const copyOptions = {
         schema: options.schema,
         jobs: options.jobs,
         allowNonEmptyTarget: options.allowNonEmptyTarget,
         ...(options.pgDump ? { pgDump: options.pgDump } : {}),
         log: ctx.log,
-    });
+    };
+    if (options.replication !== 'logical') {
+        const plan = await plan_planPostgresCopy(source, target, copyOptions);
+        return { step: 'postgres', lines: plan.describe(), run: async () => ({ tables: await copy(plan) }) };
+    }
+    const logical = logicalReplication(ctx);
+    const plan = await plan_planPostgresCopy(source, target, { ...copyOptions, snapshot: logical.snapshot });
+    const tables = plan.tables.map((t) => ({ schema: t.table.schema, name: t.table.name }));
+    const replication = await logical.plan(source, target, tables);
     return {
         step: 'postgres',
-        lines: plan.describe(),
+        lines: [...plan.describe(), ...replication.lines],
         run: async () => {
-            const result = await runPostgresCopy(plan);
-            const tables = {};
-            for (const t of result.tables)
-                tables[t.table] = { rows: t.rows, bytes: t.bytes, seconds: t.seconds };
-            return { tables };
+            await replication.prepare(plan.tables);
+            const copied = await copy(plan);
+            return { tables: copied, replication: await replication.subscribe() };
         },
     };
 }
@@ -94323,107 +94788,10 @@ function firstRejection(outcomes) {
     return outcomes.find((o) => o.status === 'rejected').reason;
 }
 
-// EXTERNAL MODULE: ../../node_modules/@actions/core/lib/core.js + 17 modules
-var lib_core = __nccwpck_require__(3536);
-;// CONCATENATED MODULE: ../../packages/shared/src/report/escape.ts
-const htmlEntities = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/**
- * Text for an HTML table cell (the job summary is HTML). Line breaks become <br>: a blank line inside the
- * table's HTML would end the HTML block and let the rest render as Markdown.
- */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c).replace(/\r?\n/g, '<br>');
-}
-// Characters that would split a Markdown table cell (|), open HTML (<, &), or start inline formatting
-// or links. Numeric entities, not backslashes: GFM splits table rows on '|' before it reads escapes.
-const markdownEntities = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '|': '&#124;',
-    '\\': '&#92;',
-    '`': '&#96;',
-    '*': '&#42;',
-    '[': '&#91;',
-    ']': '&#93;',
-};
-/** Text for one cell of a Markdown table: stays in its cell, on one line, and renders literally. */
-function escapeMarkdownCell(text) {
-    return text.replace(/[&<>|\\`*[\]]/g, (c) => markdownEntities[c] ?? c).replace(/\r?\n/g, '<br>');
-}
-
-// EXTERNAL MODULE: ../../packages/shared/src/secrets/redact.ts
-var redact = __nccwpck_require__(602);
-;// CONCATENATED MODULE: ../../packages/shared/src/migrate/summary.ts
-
-
-
-/** The figures of a run as table rows: backups, then tables copied. Shared by the summary and the log. */
-function resultTables(result) {
-    const tables = [];
-    if (result.backups.length > 0) {
-        tables.push({
-            title: 'Backups of v1',
-            rows: [
-                ['Kind', 'Region', 'Of', 'Identifier', 'ARN', 'Status'],
-                ...result.backups.map((b) => [b.kind, b.region, b.resource, b.identifier, b.arn, b.status]),
-            ],
-        });
-    }
-    if (result.tables) {
-        tables.push({
-            title: 'PostgreSQL tables copied',
-            rows: [
-                ['Table', 'Rows', 'Bytes', 'Seconds', 'Rows/s'],
-                ...Object.entries(result.tables).map(([name, t]) => [
-                    name,
-                    t.rows.toLocaleString('en-US'),
-                    t.bytes.toLocaleString('en-US'),
-                    t.seconds.toFixed(2),
-                    t.seconds > 0 ? Math.round(t.rows / t.seconds).toLocaleString('en-US') : '—',
-                ]),
-            ],
-        });
-    }
-    if (result.items !== undefined) {
-        tables.push({
-            title: 'DynamoDB items copied',
-            rows: [['Items'], [result.items.toLocaleString('en-US')]],
-        });
-    }
-    return tables;
-}
-/** The job summary: the plan, then what was made and moved. Outside a runner there is none to write. */
-async function writeMigrateSummary(title, result, summary = lib_core/* summary */.z) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
-    summary.addHeading(escapeHtml((0,redact/* redact */.E$)(title)), 2);
-    if (result.dryRun)
-        summary.addRaw('<p><strong>Dry run: the plan only, nothing was changed.</strong></p>', true);
-    for (const step of result.plan) {
-        summary.addHeading(`Plan: ${escapeHtml(step.step)}`, 3);
-        summary.addList(step.lines.map((line) => escapeHtml((0,redact/* redact */.E$)(line))));
-    }
-    for (const table of resultTables(result)) {
-        summary.addHeading(escapeHtml(table.title), 3);
-        const [header = [], ...rows] = table.rows;
-        const cells = [
-            header.map((data) => ({ data, header: true })),
-            ...rows.map((row) => row.map((cell) => escapeHtml((0,redact/* redact */.E$)(cell || '—')))),
-        ];
-        summary.addTable(cells);
-    }
-    await summary.write();
-}
-
 // EXTERNAL MODULE: ../../packages/shared/src/action/mask.ts
 var mask = __nccwpck_require__(3186);
+// EXTERNAL MODULE: ../../packages/shared/src/secrets/redact.ts
+var redact = __nccwpck_require__(602);
 ;// CONCATENATED MODULE: ../../node_modules/zod/v4/core/util.js
 
 // functions
@@ -101373,27 +101741,38 @@ function _function(params) {
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/github/rest.ts
 /*
- * One authenticated GET of GitHub's REST API (github.md §4), as the readers of approvals and of an
- * environment make it. It never throws: each caller turns a refusal or an outage into its own reason,
- * naming what it was reading and what to change. The token goes into the header only; nothing this
- * returns carries it.
+ * One authenticated call of GitHub's REST API (github.md §4, §6): the readers of approvals and of an
+ * environment GET, the sticky comment and the environment setup also POST, PATCH and PUT. It never throws:
+ * each caller turns a refusal or an outage into its own reason, naming what it was reading or changing and
+ * what to do. The token goes into the header only; nothing this returns carries it.
  */
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 /** The API base without trailing slashes. */
 function githubApiBase(apiUrl) {
     return (apiUrl || DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
 }
-async function getFromGitHub(request) {
+function getFromGitHub(request) {
+    return requestGitHub({ ...request, method: 'GET' });
+}
+/**
+ * `path` may also be a whole URL on the API's host, as a `Link: rel="next"` gives it; the token is only
+ * ever sent to the API base.
+ */
+async function requestGitHub(request) {
     const base = githubApiBase(request.apiUrl);
+    const url = request.path.startsWith(`${base}/`) ? request.path : `${base}${request.path}`;
     let response;
     try {
-        response = await fetch(`${base}${request.path}`, {
+        response = await fetch(url, {
+            method: request.method,
             headers: {
                 accept: 'application/vnd.github+json',
                 'x-github-api-version': '2022-11-28',
                 authorization: `Bearer ${request.token}`,
                 'user-agent': 'db-migration-toolkit',
+                ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
             },
+            ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
             signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
         });
     }
@@ -101404,12 +101783,25 @@ async function getFromGitHub(request) {
         const message = await githubMessage(response);
         return { outcome: 'refused', status: response.status, ...(message ? { message } : {}) };
     }
+    const next = nextPage(response.headers.get('link'));
+    // 204 No Content (a DELETE, some PUTs) has no body to parse.
+    if (response.status === 204)
+        return { outcome: 'ok', status: 204, body: null };
     try {
-        return { outcome: 'ok', status: response.status, body: await response.json() };
+        return { outcome: 'ok', status: response.status, body: await response.json(), ...(next ? { next } : {}) };
     }
     catch {
         return { outcome: 'not-json', status: response.status };
     }
+}
+/** The `rel="next"` URL of a `Link` header (`<https://…?page=2>; rel="next", <…>; rel="last"`). */
+function nextPage(link) {
+    for (const part of link?.split(',') ?? []) {
+        const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
+        if (match)
+            return match[1];
+    }
+    return undefined;
 }
 /** GitHub's own words for a refusal (`{"message": …}`), if the body has them. */
 async function githubMessage(response) {
@@ -102237,6 +102629,103 @@ function checksOf(checks) {
 }
 
 
+// EXTERNAL MODULE: ../../node_modules/@actions/core/lib/core.js + 17 modules
+var lib_core = __nccwpck_require__(3536);
+;// CONCATENATED MODULE: ../../packages/shared/src/report/escape.ts
+const htmlEntities = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/**
+ * Text for an HTML table cell (the job summary is HTML). Line breaks become <br>: a blank line inside the
+ * table's HTML would end the HTML block and let the rest render as Markdown.
+ */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c).replace(/\r?\n/g, '<br>');
+}
+// Characters that would split a Markdown table cell (|), open HTML (<, &), or start inline formatting
+// or links. Numeric entities, not backslashes: GFM splits table rows on '|' before it reads escapes.
+const markdownEntities = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '|': '&#124;',
+    '\\': '&#92;',
+    '`': '&#96;',
+    '*': '&#42;',
+    '[': '&#91;',
+    ']': '&#93;',
+};
+/** Text for one cell of a Markdown table: stays in its cell, on one line, and renders literally. */
+function escapeMarkdownCell(text) {
+    return text.replace(/[&<>|\\`*[\]]/g, (c) => markdownEntities[c] ?? c).replace(/\r?\n/g, '<br>');
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/migrate/summary.ts
+
+
+
+/** The figures of a run as table rows: backups, then tables copied. Shared by the summary and the log. */
+function resultTables(result) {
+    const tables = [];
+    if (result.backups.length > 0) {
+        tables.push({
+            title: 'Backups of v1',
+            rows: [
+                ['Kind', 'Region', 'Of', 'Identifier', 'ARN', 'Status'],
+                ...result.backups.map((b) => [b.kind, b.region, b.resource, b.identifier, b.arn, b.status]),
+            ],
+        });
+    }
+    if (result.tables) {
+        tables.push({
+            title: 'PostgreSQL tables copied',
+            rows: [
+                ['Table', 'Rows', 'Bytes', 'Seconds', 'Rows/s'],
+                ...Object.entries(result.tables).map(([name, t]) => [
+                    name,
+                    t.rows.toLocaleString('en-US'),
+                    t.bytes.toLocaleString('en-US'),
+                    t.seconds.toFixed(2),
+                    t.seconds > 0 ? Math.round(t.rows / t.seconds).toLocaleString('en-US') : '—',
+                ]),
+            ],
+        });
+    }
+    if (result.items !== undefined) {
+        tables.push({
+            title: 'DynamoDB items copied',
+            rows: [['Items'], [result.items.toLocaleString('en-US')]],
+        });
+    }
+    return tables;
+}
+/** The job summary: the plan, then what was made and moved. Outside a runner there is none to write. */
+async function writeMigrateSummary(title, result, summary = lib_core/* summary */.z) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    summary.addHeading(escapeHtml((0,redact/* redact */.E$)(title)), 2);
+    if (result.dryRun)
+        summary.addRaw('<p><strong>Dry run: the plan only, nothing was changed.</strong></p>', true);
+    for (const step of result.plan) {
+        summary.addHeading(`Plan: ${escapeHtml(step.step)}`, 3);
+        summary.addList(step.lines.map((line) => escapeHtml((0,redact/* redact */.E$)(line))));
+    }
+    for (const table of resultTables(result)) {
+        summary.addHeading(escapeHtml(table.title), 3);
+        const [header = [], ...rows] = table.rows;
+        const cells = [
+            header.map((data) => ({ data, header: true })),
+            ...rows.map((row) => row.map((cell) => escapeHtml((0,redact/* redact */.E$)(cell || '—')))),
+        ];
+        summary.addTable(cells);
+    }
+    await summary.write();
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/migrate/ledger-events.ts
 
 /**
@@ -102269,6 +102758,10 @@ function migrationEvents(result, options) {
             data['dynamodb'] = { itemsWritten: result.items };
         events.push({ type: 'data-copied', data });
     }
+    if (result.replication) {
+        // The cutover stops what this names; rollback and cleanup refuse while it runs.
+        events.push({ type: 'replication-started', data: { mode: 'logical', ...result.replication } });
+    }
     return events;
 }
 
@@ -102287,15 +102780,19 @@ const Inputs = {
     dryRun: 'dry-run',
     sslMode: 'ssl-mode',
     maxAttempts: 'max-attempts',
+    replication: 'replication',
+    allowReplicaIdentityFull: 'allow-replica-identity-full',
 };
 const Outputs = {
     backups: 'backups',
     tables: 'tables',
     items: 'items',
+    replication: 'replication',
 };
 /** The guide's steps 2.1, 2.2 and 2.3, in the order they run. */
 const STEPS = ['backup', 'postgres', 'dynamodb'];
 const SCHEMA_MODES = ['copy', 'existing'];
+const REPLICATION_MODES = ['none', 'logical'];
 /** Reads and validates every input before any AWS call. */
 function readInputs(io) {
     const config = io.string(Inputs.config);
@@ -102314,6 +102811,8 @@ function readInputs(io) {
         dryRun: io.boolean(Inputs.dryRun, { default: false }),
         sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
         ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+        replication: io.choice(Inputs.replication, REPLICATION_MODES, 'none'),
+        allowReplicaIdentityFull: io.boolean(Inputs.allowReplicaIdentityFull, { default: false }),
     };
 }
 /** `backup, postgres` → ['backup', 'postgres']: known names only, each once, run in the guide's order. */
@@ -102368,6 +102867,14 @@ async function migrateDataAction(io) {
             ...(inputs.dynamodbRateLimit ? { dynamodbRateLimit: inputs.dynamodbRateLimit } : {}),
             dryRun: inputs.dryRun,
             sslMode: inputs.sslMode,
+            replication: inputs.replication,
+            replicaIdentityFull: inputs.allowReplicaIdentityFull,
+        };
+        const ledger = {
+            ssm: clients.ssm(config.regions.primary),
+            environment: config.environment,
+            action: io.action,
+            log: io.info,
         };
         const result = await migrateData({
             config,
@@ -102375,22 +102882,19 @@ async function migrateDataAction(io) {
             options,
             mask: (value) => void io.secret(value),
             log: (line) => io.info(line),
+            record: async (event) => void (await recordVerdicts(ledger, [event])),
         });
         io.setOutput(Outputs.backups, result.backups);
         io.setOutput(Outputs.tables, result.tables ?? {});
         io.setOutput(Outputs.items, result.items === undefined ? '' : String(result.items));
+        io.setOutput(Outputs.replication, result.replication ?? {});
         for (const table of resultTables(result)) {
             io.info(`${table.title}:`);
             for (const row of table.rows)
                 io.info(`  ${row.join('  ')}`);
         }
         // What was made and moved, for the guards of the later phases.
-        await recordVerdicts({
-            ssm: clients.ssm(config.regions.primary),
-            environment: config.environment,
-            action: io.action,
-            log: io.info,
-        }, migrationEvents(result, options));
+        await recordVerdicts(ledger, migrationEvents(result, options));
         await writeMigrateSummary(`Phase 2 — migrate data for ${config.environment}`, result, io.summary);
     }
     finally {

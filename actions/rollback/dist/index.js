@@ -54231,7 +54231,7 @@ const race = (promise, signal) => {
     }
     let cleanup = () => { };
     const aborted = new Promise((_, reject) => {
-        const handler = () => reject(createAbortError());
+        const handler = () => reject(createAbortError(signal));
         if (signal.aborted) {
             handler();
         }
@@ -54245,7 +54245,13 @@ const race = (promise, signal) => {
     });
     return Promise.race([promise, aborted]).finally(cleanup);
 };
-const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+const createAbortError = (signal) => {
+    const reason = signal.reason;
+    if (reason instanceof Error) {
+        return Object.assign(new Error("Request aborted"), { name: "AbortError", cause: reason });
+    }
+    return Object.assign(new Error(reason ? String(reason) : "Request aborted"), { name: "AbortError" });
+};
 const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
 
 const DEFAULT_RETRY_DELAY_BASE = 100;
@@ -54358,10 +54364,13 @@ function bindRetryMiddleware(isStreamingPayload) {
                         throw lastError;
                     }
                     try {
+                        if (abortSignal?.aborted) {
+                            throw lastError;
+                        }
                         retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
                     }
                     catch (refreshError) {
-                        if (abortSignal?.aborted && isAbortError(refreshError)) {
+                        if (refreshError !== lastError && abortSignal?.aborted && isAbortError(refreshError)) {
                             throw refreshError;
                         }
                         if (!lastError.$metadata) {
@@ -95974,6 +95983,7 @@ const clients_packages = {
     logs: ['CloudWatchLogsClient', '@aws-sdk/client-cloudwatch-logs'],
     autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
     s3: ['S3Client', '@aws-sdk/client-s3'],
+    ec2: ['EC2Client', '@aws-sdk/client-ec2'],
 };
 /**
  * One client per (service, region), created on first use and reused: clients hold connection pools and
@@ -96009,6 +96019,9 @@ class AwsClients {
     }
     s3(region) {
         return this.client('s3', 's3', region);
+    }
+    ec2(region) {
+        return this.client('ec2', 'ec2', region);
     }
     /**
      * AWS's time now, as far as the clients of this run have seen it, for windows compared with AWS's own
@@ -103631,27 +103644,38 @@ function _function(params) {
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/github/rest.ts
 /*
- * One authenticated GET of GitHub's REST API (github.md §4), as the readers of approvals and of an
- * environment make it. It never throws: each caller turns a refusal or an outage into its own reason,
- * naming what it was reading and what to change. The token goes into the header only; nothing this
- * returns carries it.
+ * One authenticated call of GitHub's REST API (github.md §4, §6): the readers of approvals and of an
+ * environment GET, the sticky comment and the environment setup also POST, PATCH and PUT. It never throws:
+ * each caller turns a refusal or an outage into its own reason, naming what it was reading or changing and
+ * what to do. The token goes into the header only; nothing this returns carries it.
  */
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 /** The API base without trailing slashes. */
 function githubApiBase(apiUrl) {
     return (apiUrl || DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
 }
-async function getFromGitHub(request) {
+function getFromGitHub(request) {
+    return requestGitHub({ ...request, method: 'GET' });
+}
+/**
+ * `path` may also be a whole URL on the API's host, as a `Link: rel="next"` gives it; the token is only
+ * ever sent to the API base.
+ */
+async function requestGitHub(request) {
     const base = githubApiBase(request.apiUrl);
+    const url = request.path.startsWith(`${base}/`) ? request.path : `${base}${request.path}`;
     let response;
     try {
-        response = await fetch(`${base}${request.path}`, {
+        response = await fetch(url, {
+            method: request.method,
             headers: {
                 accept: 'application/vnd.github+json',
                 'x-github-api-version': '2022-11-28',
                 authorization: `Bearer ${request.token}`,
                 'user-agent': 'db-migration-toolkit',
+                ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
             },
+            ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
             signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
         });
     }
@@ -103662,12 +103686,25 @@ async function getFromGitHub(request) {
         const message = await githubMessage(response);
         return { outcome: 'refused', status: response.status, ...(message ? { message } : {}) };
     }
+    const next = nextPage(response.headers.get('link'));
+    // 204 No Content (a DELETE, some PUTs) has no body to parse.
+    if (response.status === 204)
+        return { outcome: 'ok', status: 204, body: null };
     try {
-        return { outcome: 'ok', status: response.status, body: await response.json() };
+        return { outcome: 'ok', status: response.status, body: await response.json(), ...(next ? { next } : {}) };
     }
     catch {
         return { outcome: 'not-json', status: response.status };
     }
+}
+/** The `rel="next"` URL of a `Link` header (`<https://…?page=2>; rel="next", <…>; rel="last"`). */
+function nextPage(link) {
+    for (const part of link?.split(',') ?? []) {
+        const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
+        if (match)
+            return match[1];
+    }
+    return undefined;
 }
 /** GitHub's own words for a refusal (`{"message": …}`), if the body has them. */
 async function githubMessage(response) {
@@ -105427,12 +105464,9 @@ function quoteIdent(name) {
 function qualifiedName(table) {
     return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
 }
-/**
- * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
- * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
- */
-async function connectPostgres(endpoint, purpose = 'session') {
-    const client = new esm.Client({
+/** How every session of the toolkit reaches a server; `purpose` becomes part of application_name. */
+function clientConfig(endpoint, purpose) {
+    return {
         host: endpoint.host,
         port: endpoint.port,
         database: endpoint.database,
@@ -105441,7 +105475,14 @@ async function connectPostgres(endpoint, purpose = 'session') {
         ssl: tlsOptions(endpoint.sslMode),
         connectionTimeoutMillis: 10_000,
         application_name: `db-migration-toolkit ${purpose}`.slice(0, 63),
-    });
+    };
+}
+/**
+ * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
+ * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
+ */
+async function connectPostgres(endpoint, purpose = 'session') {
+    const client = new esm.Client(clientConfig(endpoint, purpose));
     // A server that goes away under an open session emits 'error' on the client; without a listener that
     // would crash the process instead of failing the query in progress.
     client.on('error', () => undefined);
