@@ -75,7 +75,9 @@ describe('verify-v2 check: replication', () => {
       expect(run.exitCode).toBe(1);
       expect(statuses(run)).toMatchObject({ 'replication-running': 'fail', 'replication-lag': 'fail' });
       const lag = reportOf(run).checks.find((c) => c.id === 'replication-lag')!;
-      expect(lag.detail).toMatch(/bytes of WAL behind, and (no replay lag is reported|v2 confirmed none of it)/);
+      expect(lag.detail).toMatch(
+        /bytes of WAL behind, and (no replay lag is reported|v2 confirmed none of it)/,
+      );
     } finally {
       await lab.databases.v2.admin((c) => c.query(`ALTER SUBSCRIPTION ${names.subscription} ENABLE`));
     }
