@@ -1,7 +1,6 @@
 import {
-  InputError,
-  isAwsRegion,
   parseExpectedPlan,
+  parseRegions,
   SSL_MODES,
   type ActionIO,
   type SslMode,
@@ -85,21 +84,4 @@ export function readInputs(io: ActionIO): CutoverInputs {
       ? { expectedPlan: parseExpectedPlan(Inputs.expectedPlan, expectedPlan, 'cutover') }
       : {}),
   };
-}
-
-/** `us-east-1, us-east-2` → both, each a known AWS Region, each once. */
-export function parseRegions(input: string, raw: string): string[] {
-  const regions = raw
-    .split(',')
-    .map((r) => r.trim())
-    .filter((r) => r !== '');
-  const expected = 'a comma-separated list of AWS Regions, e.g. us-east-1,us-east-2';
-  if (regions.length === 0) throw new InputError(input, `must be ${expected}; got '${raw}'.`);
-  for (const region of regions) {
-    if (!isAwsRegion(region))
-      throw new InputError(input, `'${region}' is not an AWS Region; expected ${expected}.`);
-  }
-  const duplicate = regions.find((r, i) => regions.indexOf(r) !== i);
-  if (duplicate) throw new InputError(input, `lists '${duplicate}' twice; expected ${expected}.`);
-  return regions;
 }

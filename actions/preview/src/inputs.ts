@@ -1,5 +1,11 @@
-import { GITHUB_ACTIONS_LOGIN, InputError, SSL_MODES, type ActionIO, type SslMode } from '@dbmig/shared';
-import { parseRegions } from '../../cutover/src/inputs.js';
+import {
+  GITHUB_ACTIONS_LOGIN,
+  InputError,
+  parseRegions,
+  SSL_MODES,
+  type ActionIO,
+  type SslMode,
+} from '@dbmig/shared';
 
 /** Every input and output name of preview, declared once (action.yml describes each). */
 export const Inputs = {

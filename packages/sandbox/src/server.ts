@@ -161,7 +161,7 @@ export class Sandbox {
     const headers = flatHeaders(req);
     const reply = await this.answer(body, headers, req.method ?? 'GET', req.url ?? '/');
     // AWS's Date header, from the sandbox's clock: the SDK corrects its clock skew from it, and the
-    // toolkit measures freshness on AWS's time through that correction (shared aws/aws-time.ts).
+    // toolkit measures freshness on AWS's time through that correction (shared aws/clients.ts, awsNow).
     res.writeHead(reply.status, { date: this.now().toUTCString(), ...reply.headers });
     res.end(reply.body);
   }

@@ -1,3 +1,2 @@
 export { AwsClients, type AwsClientOptions, type AwsServiceClasses, type RetryMode } from './clients.js';
 export { toolkitName, toolkitVersion } from './version.js';
-export { awsTime } from './aws-time.js';

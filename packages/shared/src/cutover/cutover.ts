@@ -1,4 +1,3 @@
-import { awsTime } from '../aws/aws-time.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { MigrationConfig } from '../config/types.js';
 import type { SslMode } from '../data/ssl-mode.js';
@@ -71,9 +70,9 @@ export interface CutoverContext {
  */
 export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
   const { config, clients, ledger, options, log } = ctx;
-  // Ages are measured on AWS's clock, which the ledger's own calls have just shown the client.
-  const ssm = clients.ssm(config.regions.primary);
-  const freshness = () => ({ maxAgeHours: options.verificationMaxAgeHours, now: awsTime(ssm) });
+  // Ages are measured on AWS's clock, which the ledger's own calls have just shown the clients (awsNow:
+  // the largest offset any client saw, never going back), as the bake and the rollback measure theirs.
+  const freshness = () => ({ maxAgeHours: options.verificationMaxAgeHours, now: clients.awsNow() });
   const view = await ledger.read();
   const guard = checkCutoverAllowed(view, freshness());
   if (!guard.ok) {

@@ -1,4 +1,3 @@
-import { awsTime } from '../aws/aws-time.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { MigrationConfig } from '../config/types.js';
 import { cutoverFingerprint } from '../cutover/fingerprint.js';
@@ -40,7 +39,7 @@ export async function previewCutover(
 ): Promise<CutoverPreview> {
   const guard = checkCutoverAllowed(view, {
     maxAgeHours: options.verificationMaxAgeHours,
-    now: awsTime(clients.ssm(config.regions.primary)),
+    now: clients.awsNow(),
   });
   if (!guard.ok && guard.alreadyCutOver) return { alreadyCutOver: guard.reason };
   const refusal = guard.ok ? {} : { refusal: guard.reason };
