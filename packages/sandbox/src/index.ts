@@ -9,6 +9,11 @@ export { AwsError } from './errors.js';
 export type { FaultRule } from './faults.js';
 export { World, addBucket } from './world/world.js';
 export {
+  rollOverStreamShards,
+  STREAM_RETENTION_MS,
+  ITERATOR_LIFETIME_MS,
+} from './services/dynamodb-streams/index.js';
+export {
   addAutoScalingGroup,
   CONNECTIONS_PER_INSTANCE,
   type Fleet,

@@ -3,6 +3,7 @@ import type { Generation } from '@dbmig/shared';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { PostgresServer } from '../postgres/index.js';
 import { addAppSecurityGroup, addDatabaseSecurityGroup } from '../services/ec2/index.js';
+import { GLOBAL_TABLE_VIEW_TYPE, enableStream } from '../services/dynamodb-streams/streams.js';
 import { addCluster, addGlobalCluster, addInstance } from '../world/aurora-builders.js';
 import type { DbCluster } from '../world/types.js';
 import type { World } from '../world/world.js';
@@ -123,7 +124,8 @@ export function minuteSeries(at: Date, minutes: number, value: (minutesAgo: numb
 
 /**
  * Global tables: the table exists in both regions (kept by the sandbox's DynamoDB), and each region's
- * DescribeTable lists the other region as an ACTIVE replica.
+ * DescribeTable lists the other region as an ACTIVE replica. Each has its NEW_AND_OLD_IMAGES stream from
+ * the start, as a global table does, so that every write to either generation's table is in a stream.
  */
 async function createTables(ctx: ScenarioContext, tables: string[]): Promise<void> {
   const { regions } = ctx.config;
@@ -146,6 +148,14 @@ async function createTables(ctx: ScenarioContext, tables: string[]): Promise<voi
           region,
           replicas: [{ regionName: other, replicaStatus: 'ACTIVE' }],
         });
+        enableStream(
+          ctx.sandbox.world,
+          region,
+          table,
+          GLOBAL_TABLE_VIEW_TYPE,
+          SESSION_KEY_SCHEMA,
+          ctx.sandbox.now(),
+        );
       }
     } finally {
       client.destroy();
@@ -153,13 +163,15 @@ async function createTables(ctx: ScenarioContext, tables: string[]): Promise<voi
   }
 }
 
+const SESSION_KEY_SCHEMA = [{ AttributeName: 'session_id', KeyType: 'HASH' as const }];
+
 async function createSessionTable(client: DynamoDBClient, table: string): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
         TableName: table,
         AttributeDefinitions: [{ AttributeName: 'session_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'session_id', KeyType: 'HASH' }],
+        KeySchema: SESSION_KEY_SCHEMA,
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );

@@ -18,7 +18,14 @@ export function createServices(): ServiceSet {
   const dynamodb = createDynamoDbService();
   return {
     query: [rdsService, autoScalingService],
-    json: [dynamodb.service, cloudWatchService, ssmService, secretsManagerService, logsService],
+    json: [
+      dynamodb.service,
+      dynamodb.streams,
+      cloudWatchService,
+      ssmService,
+      secretsManagerService,
+      logsService,
+    ],
     close: () => dynamodb.close(),
   };
 }

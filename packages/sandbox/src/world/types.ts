@@ -141,6 +141,8 @@ export interface TableTimings {
   replicaDeleteMs: number;
   /** ExportTableToPointInTime: IN_PROGRESS, then COMPLETED. */
   exportMs: number;
+  /** A DynamoDB stream's shard closes and opens a child after this long (about 4 h in AWS). */
+  streamShardLifetimeMs: number;
 }
 
 /**
@@ -154,6 +156,58 @@ export interface TableOverlay {
   tableStatus?: string;
   /** Replicas in other regions (a 2019.11.21 global table lists the regions other than the caller's). */
   replicas: TableReplica[];
+  /**
+   * The ARN of the table's latest stream, in `RegionState.tableStreams` (dynalite has no Streams:
+   * ../services/dynamodb-streams/). It stays set once the stream is disabled, as LatestStreamArn does.
+   */
+  latestStreamArn?: string;
+}
+
+/** What a stream's view type puts in each record beside the keys. */
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+
+/** An item or key in DynamoDB's wire form (`{"pk": {"S": "a"}}`). */
+export type WireItem = Record<string, unknown>;
+
+/** One change of an item, as a DynamoDB stream carries it. */
+export interface StreamRecord {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /** An increasing decimal string, unique within the Region. */
+  sequenceNumber: string;
+  createdAt: Date;
+  keys: WireItem;
+  newImage?: WireItem;
+  oldImage?: WireItem;
+  sizeBytes: number;
+}
+
+export interface StreamShard {
+  shardId: string;
+  parentShardId?: string;
+  openedAt: Date;
+  /** Set when the shard closed (rollover or the stream disabled): it takes no more records. */
+  closedAt?: Date;
+  startingSequenceNumber: string;
+  endingSequenceNumber?: string;
+  /** Records still within the retention window, oldest first. */
+  records: StreamRecord[];
+  /** The sequence number of the newest record trimmed from this shard, when any was. */
+  trimmedThrough?: string;
+}
+
+/** A table's stream: kept after the table's stream is disabled or replaced, until its records expire. */
+export interface TableStream {
+  arn: string;
+  label: string;
+  tableName: string;
+  region: string;
+  viewType: StreamViewType;
+  status: 'ENABLED' | 'DISABLED';
+  createdAt: Date;
+  keySchema: { AttributeName: string; KeyType: string }[];
+  /** Oldest first; the last is open while the stream is enabled. */
+  shards: StreamShard[];
 }
 
 export interface Secret {
@@ -411,4 +465,8 @@ export interface RegionState {
   securityGroups: Map<string, SecurityGroup>;
   /** A role without `ec2:DescribeSecurityGroups` here: the call answers UnauthorizedOperation. */
   securityGroupsDenied?: boolean;
+  /** DynamoDB streams, by stream ARN, including those of deleted tables until they expire. */
+  tableStreams: Map<string, TableStream>;
+  /** The last stream sequence number handed out in this Region (they increase across its streams). */
+  streamSequence: bigint;
 }

@@ -27,7 +27,12 @@ export const DEFAULT_DELETION_TIMINGS: DeletionTimings = {
 };
 
 /** Removing a replica or exporting the guide's small table takes a second or so here. */
-export const DEFAULT_TABLE_TIMINGS: TableTimings = { replicaDeleteMs: 1200, exportMs: 1500 };
+export const DEFAULT_TABLE_TIMINGS: TableTimings = {
+  replicaDeleteMs: 1200,
+  exportMs: 1500,
+  // DynamoDB closes a stream's shards after about 4 h even without a split (replication.md §4).
+  streamShardLifetimeMs: 4 * 60 * 60 * 1000,
+};
 
 /** A refresh of the guide's small groups takes a second or two here: long enough to be watched. */
 export const DEFAULT_REFRESH_TIMINGS: RefreshTimings = { batchMs: 400 };
@@ -71,6 +76,8 @@ export class World {
         logGroups: new Map(),
         clusterParameterGroups: new Map(),
         securityGroups: new Map(),
+        tableStreams: new Map(),
+        streamSequence: 0n,
       };
       this.regions.set(name, state);
     }

@@ -3,6 +3,7 @@ import { AwsError } from '../../errors.js';
 import type { RawReply, RequestContext } from '../../protocols/types.js';
 import type { TableOverlay } from '../../world/types.js';
 import { hasRun, startTransition } from '../rds/lifecycle.js';
+import { disableDeletedTableStream } from '../dynamodb-streams/table-stream.js';
 import type { DynaliteCall } from './source-table.js';
 
 /*
@@ -25,6 +26,7 @@ export async function settleReplicas(ctx: RequestContext, call: DynaliteCall): P
         // The replica is the table of the same name in that Region: it goes too.
         await call(ctx, replica.regionName, 'DeleteTable', { TableName: overlay.tableName });
         const there = ctx.world.region(replica.regionName);
+        disableDeletedTableStream(ctx, overlay.tableName, replica.regionName);
         there.tables.delete(overlay.tableName);
         there.pointInTimeRecoveryTables.delete(overlay.tableName);
       }
