@@ -96348,6 +96348,7 @@ const postgresName = {
 };
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/config/regions.ts
+
 /**
  * AWS region codes, from the AWS SDK's partition table (commercial, China, GovCloud, European Sovereign
  * Cloud and the isolated partitions; the `*-global` pseudo-regions left out). An explicit list rather than a
@@ -96407,6 +96408,24 @@ const awsRegions = [
 const known = new Set(awsRegions);
 function isAwsRegion(value) {
     return known.has(value);
+}
+/** `us-east-1, us-east-2` → both, each a known AWS Region, each once. */
+function parseRegions(input, raw) {
+    const regions = raw
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '');
+    const expected = 'a comma-separated list of AWS Regions, e.g. us-east-1,us-east-2';
+    if (regions.length === 0)
+        throw new InputError(input, `must be ${expected}; got '${raw}'.`);
+    for (const region of regions) {
+        if (!isAwsRegion(region))
+            throw new InputError(input, `'${region}' is not an AWS Region; expected ${expected}.`);
+    }
+    const duplicate = regions.find((r, i) => regions.indexOf(r) !== i);
+    if (duplicate)
+        throw new InputError(input, `lists '${duplicate}' twice; expected ${expected}.`);
+    return regions;
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/config/templates.ts
