@@ -1,10 +1,4 @@
-import {
-  parseExpectedPlan,
-  parseRegions,
-  SSL_MODES,
-  type ActionIO,
-  type SslMode,
-} from '@dbmig/shared';
+import { parseExpectedPlan, parseRegions, SSL_MODES, type ActionIO, type SslMode } from '@dbmig/shared';
 
 /** Every input and output name of cutover, declared once (action.yml describes each). */
 export const Inputs = {
