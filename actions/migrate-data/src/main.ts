@@ -3,7 +3,9 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
+  Ledger,
   migrateData,
+  refuseCopyOntoLiveV2,
   migrationEvents,
   recordVerdicts,
   resultTables,
@@ -48,6 +50,8 @@ export async function migrateDataAction(io: ActionIO): Promise<void> {
       action: io.action,
       log: io.info,
     };
+    // Before any plan: after a cutover, v2 is the live database and is not to be copied into.
+    refuseCopyOntoLiveV2(await new Ledger(ledger).read());
     const result = await migrateData({
       config,
       clients,

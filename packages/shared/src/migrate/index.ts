@@ -11,3 +11,4 @@ export {
   type BackupRecord,
   type TableCopyRecord,
 } from './types.js';
+export { refuseCopyOntoLiveV2 } from './live-v2.js';

@@ -31,7 +31,7 @@ export function migrationEvents(result: MigrateResult, options: MigrateOptions):
     events.push({ type: 'data-copied', data });
   }
   if (result.replication) {
-    // The cutover stops what this names; rollback and cleanup refuse while it runs.
+    // The cutover refuses while what this names still runs (replication/running.ts).
     events.push({ type: 'replication-started', data: { mode: 'logical', ...result.replication } });
   }
   return events;
