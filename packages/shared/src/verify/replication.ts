@@ -6,6 +6,7 @@ import type { JsonObject, LedgerEventDraft } from '../ledger/event.js';
 import type pg from 'pg';
 import {
   checkSchemaDrift,
+  confirmCurrentPosition,
   readReplicationLag,
   replicationNames,
   type ReplicationLag,
@@ -51,9 +52,15 @@ export async function verifyReplication(
   const [v1, v2] = await Promise.all([connect(source), connect(target)]);
   try {
     const [lag, drift] = await Promise.all([measuredLag(v1, v2, names), checkSchemaDrift(v1, v2, names)]);
+    const maxMs = ctx.options.maxLagSeconds * 1000;
+    // Only for a slot that streams to a running worker: otherwise the running check already fails.
+    const probe =
+      lag.bytes !== null && lag.slotActive && lag.applying
+        ? await confirmCurrentPosition(v1, names, { timeoutMs: maxMs })
+        : undefined;
     const checks = [
       runningCheck(names.slot, names.subscription, lag),
-      lagCheck(lag, ctx.options.maxLagSeconds),
+      lagCheck(lag, ctx.options.maxLagSeconds, probe),
       driftCheck(drift.problems),
     ];
     return {
@@ -107,11 +114,26 @@ function runningCheck(slot: string, subscription: string, lag: ReplicationLag): 
   return { ...base, status: 'pass', detail: `slot ${slot} streams to subscription ${subscription}` };
 }
 
-function lagCheck(lag: ReplicationLag, maxSeconds: number): Check {
+function lagCheck(
+  lag: ReplicationLag,
+  maxSeconds: number,
+  probe: Awaited<ReturnType<typeof confirmCurrentPosition>> | undefined,
+): Check {
   const base = { id: 'replication-lag', title: `Replication lag is at most ${maxSeconds} s` };
   if (lag.bytes === null) return { ...base, status: 'skip', detail: 'no replication to measure' };
   const seconds = lag.seconds;
   const bytes = `${lag.bytes.toLocaleString('en-US')} bytes of WAL behind`;
+  if (probe && 'behind' in probe) {
+    return {
+      ...base,
+      status: 'fail',
+      detail:
+        `v2 did not confirm v1's position ${probe.lsn} within ${maxSeconds} s (${probe.behind.toLocaleString('en-US')} bytes still behind; ` +
+        `the last replay lag v2 reported: ${seconds === null ? 'none' : `${seconds.toFixed(3)} s`}): over the gate (max-cdc-lag-seconds ${maxSeconds}). ` +
+        "The apply on v2 is stuck or far behind: look at v2's pg_stat_activity for the apply worker's wait and at its server log",
+    };
+  }
+  const reached = probe ? `; a write made now reached v2 in ${probe.ms} ms` : '';
   if (seconds === null) {
     return {
       ...base,
@@ -122,7 +144,7 @@ function lagCheck(lag: ReplicationLag, maxSeconds: number): Check {
     };
   }
   return seconds <= maxSeconds
-    ? { ...base, status: 'pass', detail: `${seconds.toFixed(3)} s, ${bytes}` }
+    ? { ...base, status: 'pass', detail: `${seconds.toFixed(3)} s, ${bytes}${reached}` }
     : {
         ...base,
         status: 'fail',

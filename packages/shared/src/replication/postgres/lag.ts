@@ -50,17 +50,35 @@ export async function readReplicationLag(
 
 /**
  * Waits until v2 has confirmed everything v1 had written when this was called: the drain at cutover, once
- * the application no longer writes to v1. Polls the slot (there is no notification of a confirmed LSN);
- * throws after `timeoutMs` with the lag it last saw.
+ * the application no longer writes to v1. Throws after `timeoutMs` with the lag it last saw.
  */
 export async function waitForCatchUp(
   v1: pg.Client,
   names: ReplicationNames,
   options: { timeoutMs: number; pollMs?: number },
 ): Promise<{ lsn: string }> {
+  const reached = await confirmCurrentPosition(v1, names, options);
+  if ('ms' in reached) return { lsn: reached.lsn };
+  throw new Error(
+    `v2 did not catch up with v1 in ${Math.round(options.timeoutMs / 1000)} s: ${reached.behind} bytes of WAL up to ${reached.lsn} ` +
+      'not yet confirmed. Is the subscription enabled and its apply worker running (pg_stat_subscription on v2)?',
+  );
+}
+
+/**
+ * How long v2 takes to confirm v1's current WAL position: the lag a write made now would see, measured
+ * rather than read. The walsender's replay lag is only updated by v2's replies, so an apply worker that
+ * is stuck (waiting for a lock, say) keeps showing the small lag of its last reply; this sees it. Polls the
+ * slot (there is no notification of a confirmed LSN); gives up after `timeoutMs` with the bytes behind.
+ */
+export async function confirmCurrentPosition(
+  v1: pg.Client,
+  names: ReplicationNames,
+  options: { timeoutMs: number; pollMs?: number },
+): Promise<{ lsn: string; ms: number } | { lsn: string; behind: number }> {
+  const started = Date.now();
   const target = (await v1.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn'))
     .rows[0]!.lsn;
-  const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const { rows } = await v1.query<{ behind: string | null }>(
       `SELECT pg_catalog.pg_wal_lsn_diff($2::pg_lsn, confirmed_flush_lsn) AS behind
@@ -70,13 +88,8 @@ export async function waitForCatchUp(
     if (rows.length === 0)
       throw new Error(`the replication slot ${names.slot} is gone from v1: v2 cannot catch up`);
     const behind = Number(rows[0]!.behind ?? Number.POSITIVE_INFINITY);
-    if (behind <= 0) return { lsn: target };
-    if (Date.now() > deadline) {
-      throw new Error(
-        `v2 did not catch up with v1 in ${Math.round(options.timeoutMs / 1000)} s: ${behind} bytes of WAL up to ${target} ` +
-          'not yet confirmed. Is the subscription enabled and its apply worker running (pg_stat_subscription on v2)?',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+    if (behind <= 0) return { lsn: target, ms: Date.now() - started };
+    if (Date.now() - started > options.timeoutMs) return { lsn: target, behind };
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
   }
 }
