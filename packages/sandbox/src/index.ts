@@ -19,6 +19,15 @@ export {
   type Fleet,
   type FleetInstance,
   type GroupOptions,
+  checkAcknowledgedWrites,
+  MAX_WRITES_PER_SECOND,
+  WRITTEN_TABLES,
+  type AcknowledgedWrite,
+  type AcknowledgedWritesCheck,
+  type WriteLoadOptions,
+  type WriteLoadStats,
+  type WriteOp,
+  type WrittenTable,
 } from './fleet/index.js';
 export type * from './world/types.js';
 // The sandbox's one AWS account, in the ARNs it answers with (and the roles a rehearsal assumes).

@@ -6,6 +6,8 @@ import { FleetInstance } from './instance.js';
 import { finishCancel, runRefresh, type RefreshHost } from './refresh.js';
 import { activeRefreshOf } from './refresh-status.js';
 import { FleetSamples } from './samples.js';
+import type { AcknowledgedWrite } from './acknowledged-writes.js';
+import { WriteLoad, type WriteLoadOptions, type WriteLoadStats } from './write-load.js';
 
 export interface FleetOptions {
   /** How often the application logs, samples its metrics and advances refreshes; default 1000 ms. */
@@ -28,6 +30,7 @@ export class Fleet {
   private readonly samples: FleetSamples;
   private readonly refreshes = new Map<string, Promise<void>>();
   private readonly launches = new Set<Promise<unknown>>();
+  private readonly writeLoad = new WriteLoad(() => this.live.values());
   private readonly tickMs: number;
   private timer: NodeJS.Timeout | undefined;
   private abort = new AbortController();
@@ -55,6 +58,7 @@ export class Fleet {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.writeLoad.stop();
     await this.terminateAll();
   }
 
@@ -63,6 +67,8 @@ export class Fleet {
    * a cleared world. The ticker keeps running: the next scenario's groups get their instances.
    */
   async reset(): Promise<void> {
+    await this.writeLoad.stop();
+    this.writeLoad.clear();
     await this.terminateAll();
     this.samples.clear();
     this.quiet = false;
@@ -89,6 +95,28 @@ export class Fleet {
         counts.set(cluster, (counts.get(cluster) ?? 0) + instance.connected);
     }
     return counts;
+  }
+
+  /**
+   * Every serving instance writes to its database (write-load.ts), and joins as it comes into
+   * service; called again, changes the rate. The log and counts are kept until reset().
+   */
+  startWriteLoad(options: WriteLoadOptions): void {
+    this.writeLoad.start(options);
+  }
+
+  /** Starts no more writes; resolves once the writes in flight are logged or counted. */
+  stopWriteLoad(): Promise<void> {
+    return this.writeLoad.stop();
+  }
+
+  /** A copy of the log: every row of every transaction whose COMMIT returned, in that order. */
+  acknowledgedWrites(): AcknowledgedWrite[] {
+    return this.writeLoad.acknowledgedWrites();
+  }
+
+  writeLoadStats(): WriteLoadStats {
+    return this.writeLoad.currentStats();
   }
 
   /** The running instances of a group (tests look at what each one read). */
@@ -165,6 +193,7 @@ export class Fleet {
   }
 
   private async terminate(instance: FleetInstance): Promise<void> {
+    await this.writeLoad.release(instance);
     await instance.terminate();
     this.live.delete(instance.id);
     const views = instance.group.instances;

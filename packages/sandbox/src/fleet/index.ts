@@ -3,3 +3,12 @@ export { CONNECTIONS_PER_INSTANCE, type FleetInstance } from './instance.js';
 export { addAutoScalingGroup, type GroupOptions } from './groups.js';
 export { ACTIVE_REFRESH_STATUSES } from './refresh-status.js';
 export type { ParameterNames } from './settings.js';
+export { MAX_WRITES_PER_SECOND, type WriteLoadOptions, type WriteLoadStats } from './write-load.js';
+export {
+  checkAcknowledgedWrites,
+  WRITTEN_TABLES,
+  type AcknowledgedWrite,
+  type AcknowledgedWritesCheck,
+  type WriteOp,
+  type WrittenTable,
+} from './acknowledged-writes.js';

@@ -61,6 +61,14 @@ export class FleetInstance {
     return this.failure === undefined && this.clients.length === CONNECTIONS_PER_INSTANCE;
   }
 
+  /**
+   * The connection the application writes through (the write load's): the first of its pool, while
+   * the instance serves; undefined while it is starting, failed or leaving.
+   */
+  get writeConnection(): pg.Client | undefined {
+    return this.serving && !this.terminated ? this.clients[0] : undefined;
+  }
+
   /** Opens the connections; resolves when every attempt connected or failed. */
   connect(): Promise<void> {
     if (this.attempt) return this.attempt;
