@@ -2,7 +2,9 @@ import type { AwsClients } from '../aws/index.js';
 import type { MigrationConfig } from '../config/index.js';
 import { compareTables, type ParityResult } from '../data/dynamodb/index.js';
 import { comparePostgres, type PostgresParity } from '../data/postgres/parity/index.js';
+import { withPostgres } from '../data/postgres/connection.js';
 import type { SslMode } from '../data/ssl-mode.js';
+import { replicationCut, replicationNames } from '../replication/postgres/index.js';
 import type { Check } from '../report/index.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
 
@@ -43,8 +45,22 @@ export async function verifyParity(ctx: ParityContext): Promise<{ checks: Check[
   const endpoint = (side: 'v1' | 'v2') => resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode });
   const [v1, v2] = await Promise.all([endpoint('v1'), endpoint('v2')]);
   const dynamodb = clients.dynamodb(region);
+  // While migrate-data's replication runs (its slot is on v1), both sides are read at one consistent cut.
+  const names = replicationNames(config.environment);
+  const replicating = await withPostgres(
+    v1,
+    async (c) =>
+      (await c.query('SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = $1', [names.slot]))
+        .rowCount === 1,
+    'parity replication check',
+  );
+  if (replicating)
+    ctx.log(`parity: replication slot ${names.slot} on v1: both sides are read at one consistent cut`);
   const [postgres, table] = await Promise.all([
     comparePostgres(v1, v2, {
+      ...(replicating
+        ? { cut: replicationCut(v1, v2, names, { lockTimeoutMs: 5_000, catchUpTimeoutMs: 30_000 }) }
+        : {}),
       ...(options.ranges !== undefined ? { ranges: options.ranges } : {}),
       maxDifferencesListed: options.maxDifferencesListed,
       jobs: options.jobs,

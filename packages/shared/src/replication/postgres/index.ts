@@ -13,7 +13,21 @@ export {
   probePublisher,
   publisherConnection,
 } from './subscription.js';
-export { readReplicationLag, waitForCatchUp, type ReplicationLag } from './lag.js';
+export { confirmCurrentPosition, readReplicationLag, waitForCatchUp, type ReplicationLag } from './lag.js';
 export { advanceSequences, type AdvancedSequence } from './sequences.js';
 export { dropSubscription, dropSlotAndPublication, findLeftovers, type Leftovers } from './teardown.js';
 export { checkSchemaDrift, type SchemaDrift } from './drift.js';
+export {
+  directWriteGrants,
+  endSessions,
+  pauseWrites,
+  remainingWriters,
+  resumeWrites,
+  WRITE_PRIVILEGES,
+  type PausedWrites,
+  type RevokedPrivilege,
+  type WritePrivilege,
+} from './pause.js';
+export { applicationSessions, describeSessions, type ApplicationSession } from './sessions.js';
+export { applyErrorCount, overtakenSequences, type OvertakenSequence } from './conflicts.js';
+export { replicationCut } from './cut.js';

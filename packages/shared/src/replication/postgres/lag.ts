@@ -55,7 +55,7 @@ export async function readReplicationLag(
 export async function waitForCatchUp(
   v1: pg.Client,
   names: ReplicationNames,
-  options: { timeoutMs: number; pollMs?: number },
+  options: CatchUpOptions,
 ): Promise<{ lsn: string }> {
   const reached = await confirmCurrentPosition(v1, names, options);
   if ('ms' in reached) return { lsn: reached.lsn };
@@ -71,10 +71,21 @@ export async function waitForCatchUp(
  * is stuck (waiting for a lock, say) keeps showing the small lag of its last reply; this sees it. Polls the
  * slot (there is no notification of a confirmed LSN); gives up after `timeoutMs` with the bytes behind.
  */
+export interface CatchUpOptions {
+  timeoutMs: number;
+  pollMs?: number;
+  /**
+   * v2, to see the catch-up at once: v1's slot learns what v2 applied only from v2's status replies, which
+   * an idle apply worker sends every wal_receiver_status_interval (10 s), so WAL v1 writes on its own
+   * (running-transaction records) can stay unconfirmed for seconds though v2 has nothing left to apply.
+   */
+  v2?: pg.Client;
+}
+
 export async function confirmCurrentPosition(
   v1: pg.Client,
   names: ReplicationNames,
-  options: { timeoutMs: number; pollMs?: number },
+  options: CatchUpOptions,
 ): Promise<{ lsn: string; ms: number } | { lsn: string; behind: number }> {
   const started = Date.now();
   const target = (await v1.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn'))
@@ -88,8 +99,30 @@ export async function confirmCurrentPosition(
     if (rows.length === 0)
       throw new Error(`the replication slot ${names.slot} is gone from v1: v2 cannot catch up`);
     const behind = Number(rows[0]!.behind ?? Number.POSITIVE_INFINITY);
-    if (behind <= 0) return { lsn: target, ms: Date.now() - started };
+    if (behind <= 0 || (options.v2 && (await appliedOnV2(options.v2, names, target)))) {
+      return { lsn: target, ms: Date.now() - started };
+    }
     if (Date.now() - started > options.timeoutMs) return { lsn: target, behind };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
   }
+}
+
+/**
+ * Whether v2 has applied everything up to `lsn`: its apply worker received that far (each change is
+ * applied before the next message is read) and, read afterwards, waits for more in its main loop, so
+ * nothing it received is still being applied.
+ */
+async function appliedOnV2(v2: pg.Client, names: ReplicationNames, lsn: string): Promise<boolean> {
+  const received = await v2.query<{ pid: number }>(
+    `SELECT pid FROM pg_catalog.pg_stat_subscription
+      WHERE subname = $1 AND relid IS NULL AND pid IS NOT NULL AND received_lsn >= $2::pg_lsn`,
+    [names.subscription, lsn],
+  );
+  const pid = received.rows[0]?.pid;
+  if (pid === undefined) return false;
+  const idle = await v2.query(
+    `SELECT 1 FROM pg_catalog.pg_stat_activity WHERE pid = $1 AND wait_event = 'LogicalApplyMain'`,
+    [pid],
+  );
+  return idle.rowCount === 1;
 }

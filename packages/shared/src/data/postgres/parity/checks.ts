@@ -17,6 +17,8 @@ export interface ParityFindings {
   tables: TableParity[];
   sequences: SequenceParity[];
   maxDifferencesListed: number;
+  /** Sequences are not replicated: behind on v2 while replication runs, set past v1's at cutover. */
+  sequencesCarriedAtCutover?: boolean;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -139,7 +141,9 @@ function sequenceCheck(findings: ParityFindings): Check {
       .map((s) =>
         s.v1Next && s.v2Next ? `${s.sequence} (v1 next ${s.v1Next}, v2 next ${s.v2Next})` : s.sequence,
       );
-  const behind = listed('behind');
+  const behindAll = listed('behind');
+  const carried = findings.sequencesCarriedAtCutover ? behindAll : [];
+  const behind = findings.sequencesCarriedAtCutover ? [] : behindAll;
   const missing = listed('missing-on-v2');
   const extra = listed('extra-on-v2');
   const ahead = listed('ahead');
@@ -152,7 +156,13 @@ function sequenceCheck(findings: ParityFindings): Check {
     return {
       ...base,
       status: 'pass',
-      detail: [`${plural(sequences.length, 'sequence')}: ${count(equal)} at v1's next value`, aheadNote]
+      detail: [
+        `${plural(sequences.length, 'sequence')}: ${count(equal)} at v1's next value`,
+        aheadNote,
+        carried.length > 0
+          ? `${count(carried.length)} behind v1 while replication runs (sequences are not replicated; the cutover sets each past v1's with its headroom)`
+          : '',
+      ]
         .filter(Boolean)
         .join(', '),
     };

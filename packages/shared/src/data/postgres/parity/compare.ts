@@ -9,7 +9,7 @@ import { diffSchemas, readSchema, type SchemaSnapshot } from './schema.js';
 import { compareSequences, readSequences } from './sequences.js';
 import { openSnapshotSessions, type SnapshotSessions } from './snapshot-sessions.js';
 import type { RowDigest } from './row-hash.js';
-import type { ParityOptions, SchemaDifference, SequenceParity, TableParity } from './types.js';
+import type { ConsistentCut, ParityOptions, SchemaDifference, SequenceParity, TableParity } from './types.js';
 
 /** The outcome of comparing v1 with v2: every difference found, and its rendering as report checks. */
 export class PostgresParity {
@@ -38,7 +38,12 @@ export class PostgresParity {
     return (
       this.schema.length === 0 &&
       this.tables.every((t) => t.status === 'equal') &&
-      this.sequences.every((s) => s.status === 'equal' || s.status === 'ahead')
+      this.sequences.every(
+        (s) =>
+          s.status === 'equal' ||
+          s.status === 'ahead' ||
+          (s.status === 'behind' && this.findings.sequencesCarriedAtCutover === true),
+      )
     );
   }
 
@@ -108,6 +113,36 @@ function schemaCounts(schema: SchemaSnapshot): ParityFindings['schemaCounts'] {
  * range, and the sequences. Differences are returned, not thrown: the caller fails on `!equal`. Throws
  * when the comparison cannot be made (a connection refused, a query failing), naming side and table.
  */
+/**
+ * v1's snapshot while its commits are held, then v2's once it has applied them all: both read the same
+ * data though the application keeps writing, and v1's writers wait (not fail) for the cut's duration.
+ */
+async function openAtCut(
+  v1: PostgresEndpoint,
+  v2: PostgresEndpoint,
+  jobs: number,
+  cut: ConsistentCut,
+  log: (line: string) => void,
+): Promise<[SnapshotSessions, SnapshotSessions]> {
+  const started = performance.now();
+  let side1: SnapshotSessions | undefined;
+  try {
+    await cut.hold();
+    side1 = await openSnapshotSessions(v1, jobs);
+    await cut.caughtUp();
+    const side2 = await openSnapshotSessions(v2, jobs);
+    return [side1, side2];
+  } catch (error) {
+    await side1?.close();
+    throw error;
+  } finally {
+    await cut.release();
+    log(
+      `parity: v1's writes held ${Math.round(performance.now() - started)} ms for a consistent cut with v2`,
+    );
+  }
+}
+
 export async function comparePostgres(
   v1: PostgresEndpoint,
   v2: PostgresEndpoint,
@@ -116,7 +151,9 @@ export async function comparePostgres(
   assertOptions(options);
   const log = options.log ?? (() => undefined);
   const started = performance.now();
-  const [side1, side2] = await openBoth(v1, v2, options.jobs);
+  const [side1, side2] = options.cut
+    ? await openAtCut(v1, v2, options.jobs, options.cut, log)
+    : await openBoth(v1, v2, options.jobs);
   try {
     log(
       `parity: comparing ${describeEndpoint(v1)} with ${describeEndpoint(v2)}, ${options.jobs} session(s) per side`,
@@ -141,6 +178,7 @@ export async function comparePostgres(
       tables,
       sequences: compareSequences(sequences1, sequences2),
       maxDifferencesListed: options.maxDifferencesListed,
+      ...(options.cut ? { sequencesCarriedAtCutover: true } : {}),
     };
     return new PostgresParity(findings, Math.round(performance.now() - started) / 1000, digest);
   } finally {

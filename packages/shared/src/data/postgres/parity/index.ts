@@ -4,6 +4,7 @@ export { parityChecks, describeSchemaDifference, type ParityFindings } from './c
 export { KEY_LISTING_ROW_LIMIT } from './key-differences.js';
 export type { RowDigest } from './row-hash.js';
 export type {
+  ConsistentCut,
   KeyDifference,
   ParityOptions,
   RangeDifference,

@@ -14,6 +14,21 @@ export interface ParityOptions {
   log?: (line: string) => void;
   /** Row digest; by default the faster one both servers compute alike (digest.ts). `md5` forces the portable one. */
   digest?: RowDigest;
+  /**
+   * While replication carries v1's writes to v2, the two sides are read at one consistent cut instead of
+   * at the same instant (which would find every write in flight): see replication-cut.ts.
+   */
+  cut?: ConsistentCut;
+}
+
+/** A moment at which v2 holds exactly what v1 holds, made by holding v1's writes for its duration. */
+export interface ConsistentCut {
+  /** Holds v1's commits; resolves once none can happen. */
+  hold(): Promise<void>;
+  /** After v1's snapshot is open: resolves once v2 applied everything v1 committed. */
+  caughtUp(): Promise<void>;
+  /** After v2's snapshot is open: v1 commits again. Called whatever happened. */
+  release(): Promise<void>;
 }
 
 export type Side = PostgresEndpoint['side'];

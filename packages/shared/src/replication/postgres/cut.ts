@@ -1,0 +1,67 @@
+import type pg from 'pg';
+import { connectPostgres, type PostgresEndpoint } from '../../data/postgres/connection.js';
+import type { ConsistentCut } from '../../data/postgres/parity/types.js';
+import { confirmCurrentPosition } from './lag.js';
+import type { ReplicationNames } from './names.js';
+
+/*
+ * Parity while replication runs: two snapshots taken at the same instant differ by every write still in
+ * flight, so a comparison under a live load would always fail. Instead the sides are read at one cut:
+ * v1's published tables locked in SHARE mode (writers wait; readers and the apply go on), v1's snapshot
+ * opened, v2 waited for until it confirmed v1's WAL position (everything v1 committed is on v2), v2's
+ * snapshot opened, and the lock released. v1's writers wait for the cut's duration, typically well under a
+ * second, and never fail; a lock that cannot be had in `lockTimeoutMs` (a long write transaction) fails
+ * the comparison with that reason rather than stalling the application.
+ */
+
+export function replicationCut(
+  v1: PostgresEndpoint,
+  v2: PostgresEndpoint,
+  names: ReplicationNames,
+  options: { lockTimeoutMs: number; catchUpTimeoutMs: number },
+): ConsistentCut {
+  let session: pg.Client | undefined;
+  return {
+    async hold() {
+      session = await connectPostgres(v1, 'parity cut');
+      const { rows } = await session.query<{ name: string }>(
+        `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_catalog.pg_publication_tables
+          WHERE pubname = $1 ORDER BY 1`,
+        [names.publication],
+      );
+      await session.query('BEGIN');
+      await session.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
+      if (rows.length > 0) {
+        try {
+          await session.query(`LOCK TABLE ${rows.map((r) => r.name).join(', ')} IN SHARE MODE`);
+        } catch (error) {
+          throw new Error(
+            `could not hold v1's writes for a consistent cut within ${options.lockTimeoutMs} ms (${(error as Error).message}): ` +
+              'a long write transaction holds a published table; run the parity again when it has ended',
+            { cause: error },
+          );
+        }
+      }
+    },
+    async caughtUp() {
+      const subscriber = await connectPostgres(v2, 'parity cut');
+      const reached = await confirmCurrentPosition(session!, names, {
+        timeoutMs: options.catchUpTimeoutMs,
+        v2: subscriber,
+      }).finally(() => subscriber.end().catch(() => undefined));
+      if ('behind' in reached) {
+        throw new Error(
+          `v2 did not apply v1's writes up to ${reached.lsn} within ${Math.round(options.catchUpTimeoutMs / 1000)} s ` +
+            `(${reached.behind} bytes behind) while v1's writes were held: check the replication (verify-v2 check: replication)`,
+        );
+      }
+    },
+    async release() {
+      const held = session;
+      session = undefined;
+      if (!held) return;
+      await held.query('ROLLBACK').catch(() => undefined);
+      await held.end().catch(() => undefined);
+    },
+  };
+}
