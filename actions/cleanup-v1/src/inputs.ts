@@ -1,4 +1,4 @@
-import { InputError, parseExpectedPlan, type ActionIO, type CleanupOptions } from '@dbmig/shared';
+import { InputError, parseExpectedPlan, SSL_MODES, type ActionIO, type CleanupOptions } from '@dbmig/shared';
 
 /** Every input and output name of cleanup-v1, declared once (action.yml describes each). */
 export const Inputs = {
@@ -22,6 +22,7 @@ export const Inputs = {
   pollSeconds: 'poll-seconds',
   maxAttempts: 'max-attempts',
   expectedPlan: 'expected-plan',
+  sslMode: 'ssl-mode',
 } as const;
 
 export const Outputs = {
@@ -44,6 +45,7 @@ type PassedThrough = Pick<
   | 'connectionWindowHours'
   | 'breakLock'
   | 'expectedPlan'
+  | 'sslMode'
 >;
 
 export interface CleanupInputs extends PassedThrough {
@@ -130,6 +132,7 @@ export function readInputs(io: ActionIO): CleanupInputs {
       : {}),
     ...(changelogPath ? { changelogPath } : {}),
     waitMinutes: io.decimal(Inputs.waitMinutes, { default: 120, min: 0.1, max: 24 * 60 }),
+    sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
     ...(pollSeconds !== undefined ? { pollSeconds } : {}),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
   };

@@ -54,6 +54,7 @@ export async function cleanupV1Action(io: ActionIO): Promise<void> {
       run,
       gate: () => jobGate(approvalEnvironment, run),
       log: (line) => io.info(line),
+      mask: (value) => void io.secret(value),
       options: {
         confirm: inputs.confirm,
         dryRun: inputs.dryRun,
@@ -68,6 +69,7 @@ export async function cleanupV1Action(io: ActionIO): Promise<void> {
         ...(inputs.breakLock ? { breakLock: inputs.breakLock } : {}),
         ...(inputs.expectedPlan ? { expectedPlan: inputs.expectedPlan } : {}),
         waitSeconds: inputs.waitMinutes * 60,
+        sslMode: inputs.sslMode,
         ...(inputs.pollSeconds !== undefined
           ? { minDelaySeconds: inputs.pollSeconds, maxDelaySeconds: inputs.pollSeconds * 4 }
           : {}),

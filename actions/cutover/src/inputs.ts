@@ -1,4 +1,13 @@
-import { parseExpectedPlan, parseRegions, SSL_MODES, type ActionIO, type SslMode } from '@dbmig/shared';
+import {
+  InputError,
+  parseExpectedPlan,
+  parseRegions,
+  SSL_MODES,
+  WRITE_STRATEGIES,
+  type ActionIO,
+  type SslMode,
+  type WriteStrategyInput,
+} from '@dbmig/shared';
 
 /** Every input and output name of cutover, declared once (action.yml describes each). */
 export const Inputs = {
@@ -19,12 +28,21 @@ export const Inputs = {
   sslMode: 'ssl-mode',
   maxAttempts: 'max-attempts',
   expectedPlan: 'expected-plan',
+  writeStrategy: 'write-strategy',
+  sequenceHeadroom: 'sequence-headroom',
+  maxCdcLagSeconds: 'max-cdc-lag-seconds',
+  drainTimeoutMinutes: 'drain-timeout-minutes',
+  applicationRoles: 'application-roles',
 } as const;
 
 export const Outputs = {
   cutOver: 'cut-over',
   bake: 'bake',
   ledger: 'ledger',
+  writeStrategy: 'write-strategy',
+  writePauseMs: 'write-pause-ms',
+  replicationStoppedLsn: 'replication-stopped-lsn',
+  conflicts: 'conflicts',
 } as const;
 
 export interface CutoverInputs {
@@ -48,6 +66,12 @@ export interface CutoverInputs {
   maxAttempts?: number;
   /** The `cutover-plan` fingerprint of the approved preview; undefined: no comparison. */
   expectedPlan?: string;
+  writeStrategy: WriteStrategyInput;
+  sequenceHeadroom: number;
+  maxCdcLagSeconds: number;
+  drainTimeoutMinutes: number;
+  /** Undefined: the user of v1's secret. */
+  applicationRoles?: string[];
 }
 
 /** Reads and validates every input before any AWS call. */
@@ -57,6 +81,7 @@ export function readInputs(io: ActionIO): CutoverInputs {
   const regions = io.string(Inputs.parameterRegions);
   const logGroup = io.string(Inputs.logGroup);
   const expectedPlan = io.string(Inputs.expectedPlan);
+  const roles = io.string(Inputs.applicationRoles);
   return {
     environment: io.string(Inputs.environment, { required: true }),
     ...(config ? { config } : {}),
@@ -77,5 +102,27 @@ export function readInputs(io: ActionIO): CutoverInputs {
     ...(expectedPlan
       ? { expectedPlan: parseExpectedPlan(Inputs.expectedPlan, expectedPlan, 'cutover') }
       : {}),
+    writeStrategy: io.choice(Inputs.writeStrategy, WRITE_STRATEGIES, 'auto'),
+    sequenceHeadroom: io.integer(Inputs.sequenceHeadroom, {
+      default: 100_000,
+      min: 1,
+      max: 1_000_000_000_000,
+    }),
+    maxCdcLagSeconds: io.decimal(Inputs.maxCdcLagSeconds, { default: 10, min: 0.001, max: 86_400 }),
+    drainTimeoutMinutes: io.decimal(Inputs.drainTimeoutMinutes, { default: 10, min: 0.1, max: 1440 }),
+    ...(roles ? { applicationRoles: parseRoles(roles) } : {}),
   };
+}
+
+/** PostgreSQL role names, comma-separated: letters, digits, `_`, `$` and `-`, as RDS lets a role be named. */
+function parseRoles(value: string): string[] {
+  const roles = value.split(',').map((r) => r.trim());
+  const bad = roles.find((r) => !/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(r));
+  if (bad !== undefined) {
+    throw new InputError(
+      Inputs.applicationRoles,
+      `must be comma-separated PostgreSQL role names (e.g. app_writer,payments_api); got '${bad}'.`,
+    );
+  }
+  return [...new Set(roles)];
 }

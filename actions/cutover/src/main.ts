@@ -45,6 +45,10 @@ export async function cutoverAction(io: ActionIO): Promise<void> {
     io.setOutput(Outputs.cutOver, String(result.cutOver));
     io.setOutput(Outputs.bake, result.bake?.verdict ?? '');
     io.setOutput(Outputs.ledger, result.event ?? {});
+    io.setOutput(Outputs.writeStrategy, result.writes?.strategy ?? 'none');
+    io.setOutput(Outputs.writePauseMs, result.writes?.pauseMs ?? '');
+    io.setOutput(Outputs.replicationStoppedLsn, result.writes?.stopped?.lsn ?? '');
+    io.setOutput(Outputs.conflicts, result.writes?.conflicts ?? []);
     await writeCutoverSummary(config.environment, result, io.summary);
   };
   try {
@@ -70,6 +74,13 @@ export async function cutoverAction(io: ActionIO): Promise<void> {
         },
         rollback: { trafficTimeoutMs: inputs.trafficTimeoutMinutes * 60_000, sslMode: inputs.sslMode },
         ...(inputs.expectedPlan ? { expectedPlan: inputs.expectedPlan } : {}),
+        writes: {
+          strategy: inputs.writeStrategy,
+          sequenceHeadroom: BigInt(inputs.sequenceHeadroom),
+          maxLagSeconds: inputs.maxCdcLagSeconds,
+          drainTimeoutMs: inputs.drainTimeoutMinutes * 60_000,
+          ...(inputs.applicationRoles ? { applicationRoles: inputs.applicationRoles } : {}),
+        },
       },
     });
     await report(result);

@@ -4,8 +4,9 @@ import { runMigrate } from '../../migrate-data/test/run-migrate.js';
 import { runVerify } from '../../verify-v2/test/run-verify.js';
 import { appParameters, errorsOf, FAST, ledgerTypes, runCutover } from './phase3.js';
 
-// A cutover while migrate-data's logical replication still carries v1's writes to v2 is refused, with
-// nothing changed: both sides would take writes and hand out the same ids.
+// A cutover with write-strategy none while migrate-data's logical replication still carries v1's writes to
+// v2 is refused, with nothing changed: both sides would take writes and hand out the same ids. And
+// overlap or pause without a replication running is refused too: they would carry nothing.
 
 let lab: Lab;
 const names = replicationNames('dev');
@@ -29,12 +30,13 @@ describe('cutover beside logical replication', () => {
     expect(errorsOf(verify)).toEqual([]);
     const before = appParameters(lab);
 
-    const refused = await runCutover(lab, FAST);
+    const refused = await runCutover(lab, { ...FAST, 'write-strategy': 'none' });
     expect(refused.exitCode).toBe(1);
     const [error] = errorsOf(refused);
     expect(error).toMatch(/^Cutover of dev refused: logical replication from v1 to v2 is running \(/);
     expect(error).toContain(`subscription ${names.subscription} on v2, slot ${names.slot} on v1`);
     expect(error).toContain(`DROP SUBSCRIPTION ${names.subscription};`);
+    expect(error).toContain('Cut over with write-strategy overlap or pause');
     expect(error).toMatch(/Nothing was changed\.$/);
     expect(appParameters(lab)).toEqual(before);
     expect(await ledgerTypes(lab)).not.toContain('cutover-started');
@@ -46,5 +48,12 @@ describe('cutover beside logical replication', () => {
     const run = await runCutover(lab, { ...FAST, 'dry-run': 'true' });
     expect(errorsOf(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
+    expect(run.outputs['write-strategy']).toBe('none');
+    for (const strategy of ['overlap', 'pause']) {
+      const refused = await runCutover(lab, { ...FAST, 'dry-run': 'true', 'write-strategy': strategy });
+      expect(errorsOf(refused)).toEqual([
+        `Cutover of dev refused: write-strategy ${strategy} carries the writes made during the cutover through replication, and no replication from v1 to v2 runs: start it with migrate-data (replication: logical), or cut over with write-strategy none. Nothing was changed.`,
+      ]);
+    }
   });
 });

@@ -95928,7 +95928,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8531);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7395);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('rollback', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .rollbackAction */ .R);
@@ -95938,7 +95938,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8531:
+/***/ 7395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -103992,7 +103992,7 @@ function cutUtf8(full, limit) {
  * One line per event, for logs, refusals and a timeline: never its data or secrets, only what tells a
  * reader which step wrote it, when (AWS's time), from which run, by whom and approved by whom.
  */
-function describeEvent(event) {
+function describe_describeEvent(event) {
     const approvers = event.approvers.known
         ? approvedBy(event.approvers.reviews.filter((r) => r.state === 'approved').map((r) => r.login))
         : 'approvers unknown';
@@ -104031,7 +104031,7 @@ class LedgerRefusal extends verdict_error/* VerdictError */.a {
     constructor(environment, type, reason, concurrent) {
         const others = concurrent.length === 0
             ? ''
-            : ` Another writer appended first: ${concurrent.map(describeEvent).join('; ')}.`;
+            : ` Another writer appended first: ${concurrent.map(describe_describeEvent).join('; ')}.`;
         super(`Refused to record ${type} in the ledger of ${environment}: ${reason.replace(/\.+$/, '')}.${others} Nothing was written; ` +
             'read the ledger again and re-run the step only if it still applies.');
         this.name = 'LedgerRefusal';
@@ -104378,7 +104378,7 @@ class Ledger {
         const first = await this.read();
         const earlier = first.byId(document.id);
         if (earlier) {
-            this.log(`Ledger ${this.environment}: ${describeEvent(earlier)} is already recorded; not recording it again.`);
+            this.log(`Ledger ${this.environment}: ${describe_describeEvent(earlier)} is already recorded; not recording it again.`);
             return earlier;
         }
         let view = first;
@@ -104406,7 +104406,7 @@ class Ledger {
             if (other?.id === document.id)
                 return this.recorded(name, sequence, document);
             this.log(`Ledger ${this.environment}: ${name} was just taken by ` +
-                `${other ? describeEvent(other) : 'an event that is gone again'}; reading the ledger again.`);
+                `${other ? describe_describeEvent(other) : 'an event that is gone again'}; reading the ledger again.`);
             view = await this.read();
             if (other)
                 view = view.with(other);
@@ -104432,7 +104432,7 @@ class Ledger {
             throw new Error(`The ledger event ${name} was created but cannot be read back; check ssm:GetParameter on ${this.path}/*.`);
         }
         const event = this.toEvent(parameter, sequence, document);
-        this.log(`Ledger ${this.environment}: recorded ${describeEvent(event)}.`);
+        this.log(`Ledger ${this.environment}: recorded ${describe_describeEvent(event)}.`);
         return event;
     }
     /** One event by name, parts included; undefined when it is gone. */
@@ -105155,6 +105155,905 @@ function restoreFromInputs(config, given, now, inputNames) {
     return { source: { kind: 'inputs' }, writes };
 }
 
+// EXTERNAL MODULE: ../../node_modules/pg/lib/index.js
+var lib = __nccwpck_require__(8285);
+;// CONCATENATED MODULE: ../../node_modules/pg/esm/index.mjs
+// ESM wrapper for pg
+
+
+// Re-export all the properties
+const Client = lib.Client
+const Pool = lib.Pool
+const Connection = lib.Connection
+const types = lib.types
+const Query = lib.Query
+const DatabaseError = lib.DatabaseError
+const escapeIdentifier = lib.escapeIdentifier
+const escapeLiteral = lib.escapeLiteral
+const Result = lib.Result
+const TypeOverrides = lib.TypeOverrides
+
+// Also export the defaults
+const defaults = lib.defaults
+
+// Re-export the default
+/* harmony default export */ const esm = (lib);
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/connect-errors.ts
+// OpenSSL's verdicts (as Node reports them) for a chain that does not end at a CA the client trusts.
+const UNTRUSTED = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_UNTRUSTED',
+    'CERT_SIGNATURE_FAILURE',
+]);
+const OUT_OF_DATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+const REQUIRE_INSTEAD = 'or use ssl-mode require to encrypt without verifying the certificate';
+/** pg and Node error codes → what an operator should look at. Never includes the password. */
+function explainConnectError(error, target) {
+    const endpoint = `${target.host}:${target.port}`;
+    const where = `${endpoint}/${target.database} as ${target.user}`;
+    const code = error.code;
+    const message = error.message ?? String(error);
+    if (code && UNTRUSTED.has(code)) {
+        return (`the certificate of ${endpoint} is not trusted (${code}): ssl-mode ${target.sslMode} accepts only a ` +
+            `certificate from a CA this runner trusts. Download the database's CA bundle in an earlier step (for ` +
+            `RDS and Aurora the RDS CA bundle, https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem) ` +
+            `and name it in this step's env as NODE_EXTRA_CA_CERTS=<path to the bundle>; ${REQUIRE_INSTEAD}`);
+    }
+    if (code && OUT_OF_DATE.has(code)) {
+        return (`the certificate of ${endpoint} is not valid at this time (${code}): check the runner's clock and ` +
+            `the certificate authority of the cluster's instances; ${REQUIRE_INSTEAD}`);
+    }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+        const reason = error.reason ?? message;
+        return (`the certificate of ${endpoint} does not name "${target.host}" (${reason}): ssl-mode ` +
+            `${target.sslMode} accepts only a host name the certificate lists, so connect through one of ` +
+            `those (the cluster endpoint as RDS reports it, not an IP address or a CNAME of your own); ${REQUIRE_INSTEAD}`);
+    }
+    switch (code) {
+        case '28P01':
+            return `authentication failed at ${where}: the password in the secret is not the database's`;
+        case '28000':
+            // pg_hba.conf refusing a plain-text connection says "no encryption" (RDS: rds.force_ssl = 1).
+            if (/no encryption/i.test(message)) {
+                return `${where} refuses unencrypted connections (ssl-mode ${target.sslMode}): use ssl-mode require or verify-full`;
+            }
+            // Not a wrong password (that is 28P01): the server's access rules refuse this user or host.
+            return `the server at ${endpoint} refused the login of ${target.user} to ${target.database}: ${message}`;
+        case '3D000':
+            return `database "${target.database}" does not exist at ${endpoint}`;
+        case 'ECONNREFUSED':
+            return `connection refused at ${endpoint}: the endpoint does not accept connections`;
+        case 'ETIMEDOUT':
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+        case 'EHOSTUNREACH':
+            return `cannot reach ${endpoint} (${code}): check the cluster's security group allows this runner (see the guide's troubleshooting)`;
+    }
+    if (/does not support SSL/i.test(message)) {
+        return `${endpoint} does not accept TLS connections (ssl-mode ${target.sslMode})`;
+    }
+    if (/timeout/i.test(message)) {
+        return `connection to ${where} timed out: check the cluster's security group allows this runner`;
+    }
+    return `cannot connect to ${where}: ${message}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/ssl-mode.ts
+/**
+ * TLS for a PostgreSQL connection, named as libpq names them. `verify-full` checks the certificate
+ * chain (Node's CAs plus NODE_EXTRA_CA_CERTS, where the RDS CA bundle goes) and the host name.
+ */
+const SSL_MODES = ['verify-full', 'require', 'disable'];
+function tlsOptions(mode) {
+    switch (mode) {
+        case 'disable':
+            return false;
+        case 'require':
+            // Encrypted, but the certificate is not checked: what psql's sslmode=require does.
+            return { rejectUnauthorized: false };
+        case 'verify-full':
+            // The host name is checked by Node against the certificate's names. pg passes the host along and
+            // sets SNI only for a DNS name: an IP address as `servername` is invalid (RFC 6066) and makes
+            // Node warn, while the host alone already has an IP checked against the IP SANs.
+            return { rejectUnauthorized: true };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/connection.ts
+
+
+
+/**
+ * Settings pinned on every session the toolkit opens. The copy and the parity compare what a client reads,
+ * and a value's text rendering depends on the session: a timestamptz in another TimeZone, a date in another
+ * DateStyle, an interval in another IntervalStyle, a regclass under another search_path, money under another
+ * lc_monetary. Pinning them on both servers makes the same data render the same, whatever each server's own
+ * defaults. The timeouts are lifted because a copy holds one snapshot open for as long as it runs, and a
+ * role's statement_timeout or idle_in_transaction_session_timeout would cut a long table short.
+ */
+const PINNED_SESSION_SETTINGS = Object.freeze({
+    TimeZone: 'UTC',
+    DateStyle: 'ISO, YMD',
+    IntervalStyle: 'postgres',
+    extra_float_digits: '1',
+    bytea_output: 'hex',
+    search_path: '',
+    lc_monetary: 'C',
+    standard_conforming_strings: 'on',
+    statement_timeout: '0',
+    idle_in_transaction_session_timeout: '0',
+});
+/** A connection the server refused or could not be reached; the message says why, without the password. */
+class PostgresConnectError extends Error {
+    cause;
+    constructor(message, cause) {
+        super(message);
+        this.cause = cause;
+        this.name = 'PostgresConnectError';
+    }
+}
+/** `v1 127.0.0.1:5432/paymentsdb`: where a message points, never with credentials. */
+function describeEndpoint(endpoint) {
+    return `${endpoint.side} ${endpoint.host}:${endpoint.port}/${endpoint.database}`;
+}
+function quoteIdent(name) {
+    return esm.escapeIdentifier(name);
+}
+function connection_qualifiedName(table) {
+    return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+}
+/** How every session of the toolkit reaches a server; `purpose` becomes part of application_name. */
+function clientConfig(endpoint, purpose) {
+    return {
+        host: endpoint.host,
+        port: endpoint.port,
+        database: endpoint.database,
+        user: endpoint.user,
+        password: endpoint.password,
+        ssl: tlsOptions(endpoint.sslMode),
+        connectionTimeoutMillis: 10_000,
+        application_name: `db-migration-toolkit ${purpose}`.slice(0, 63),
+    };
+}
+/**
+ * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
+ * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
+ */
+async function connectPostgres(endpoint, purpose = 'session') {
+    const client = new esm.Client(clientConfig(endpoint, purpose));
+    // A server that goes away under an open session emits 'error' on the client; without a listener that
+    // would crash the process instead of failing the query in progress.
+    client.on('error', () => undefined);
+    try {
+        await client.connect();
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        throw new PostgresConnectError(`${endpoint.side}: ${explainConnectError(error, withoutPassword(endpoint))}`, error);
+    }
+    try {
+        // SET rather than the startup `options` packet: poolers such as RDS Proxy refuse startup options.
+        await client.query(Object.entries(PINNED_SESSION_SETTINGS)
+            .map(([name, value]) => `SET ${name} = ${esm.escapeLiteral(value)}`)
+            .join('; '));
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+    }
+    return client;
+}
+function withoutPassword({ host, port, database, user, sslMode }) {
+    return { host, port, database, user, sslMode };
+}
+/** Runs `fn` on a fresh session and closes it afterwards, whatever happens. */
+async function connection_withPostgres(endpoint, fn, purpose) {
+    const client = await connectPostgres(endpoint, purpose);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.end().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/cutover/write-strategy.ts
+
+
+
+
+
+
+
+/*
+ * How a cutover treats the writes the application makes while it moves (`write-strategy`). With
+ * migrate-data's logical replication carrying v1's writes to v2:
+ * - `overlap` (zero downtime): v2's sequences are set past v1's with a headroom, the parameters switch,
+ *   and the refreshes roll while replication keeps carrying the writes of instances still on v1; once no
+ *   application session is left on v1, the lag is drained to zero and replication stopped.
+ * - `pause` (strict): v1 refuses the application's writes (REVOKE, then its sessions ended), the lag is
+ *   drained, replication stopped, sequences advanced, and only then the parameters switch: no write can
+ *   land on both sides, at the price of a write pause, which is measured.
+ * - `none`: no replication; a cutover beside a running one is refused (both sides would take writes).
+ * Either strategy first refuses, with nothing changed, a replication that is not streaming, lags more
+ * than the gate, or whose schemas drifted.
+ */
+const WRITE_STRATEGIES = (/* unused pure expression or super */ null && (['auto', 'none', 'overlap', 'pause']));
+const WRITE_EVENTS = {
+    sequencesAdvanced: 'sequences-advanced',
+    writesPaused: 'writes-paused',
+    writesResumed: 'writes-resumed',
+};
+/**
+ * Resolves the strategy and checks the replication against the gate; undefined for a plain cutover.
+ * Every refusal here comes before anything changed.
+ */
+async function prepareWriteStrategy(ctx, view) {
+    const { config, options } = ctx;
+    const env = config.environment;
+    const running = await runningReplication(view, {
+        config,
+        clients: ctx.clients,
+        sslMode: options.sslMode,
+        mask: ctx.mask,
+    });
+    const strategy = options.strategy === 'auto' ? (running ? 'overlap' : 'none') : options.strategy;
+    if (strategy === 'none') {
+        if (!running)
+            return undefined;
+        throw new VerdictError(`Cutover of ${env} refused: ${describeRunningReplication(running)}, and write-strategy is none. ` +
+            'A cutover beside it would let v1 and v2 both take writes and hand out the same sequence values. ' +
+            'Cut over with write-strategy overlap or pause, which stop it at the right moment, or stop it first (' +
+            running.stop.join(' ') +
+            '), then copy again and verify parity. Nothing was changed.');
+    }
+    if (!running) {
+        throw new VerdictError(`Cutover of ${env} refused: write-strategy ${strategy} carries the writes made during the cutover ` +
+            'through replication, and no replication from v1 to v2 runs: start it with migrate-data (replication: logical), ' +
+            'or cut over with write-strategy none. Nothing was changed.');
+    }
+    const gate = await verifyReplication({
+        config,
+        clients: ctx.clients,
+        options: { maxLagSeconds: options.maxLagSeconds, sslMode: options.sslMode },
+        mask: ctx.mask,
+    });
+    const failing = gate.checks.filter((c) => c.status !== 'pass');
+    if (failing.length > 0) {
+        throw new VerdictError(`Cutover of ${env} refused: the replication is not ready for a cutover: ` +
+            failing.map((c) => `${c.id}: ${c.detail}`).join('; ') +
+            '. Nothing was changed.');
+    }
+    ctx.log(`Replication: ${gate.checks.map((c) => c.detail).join('; ')}.`);
+    const [v1, v2] = await Promise.all(['v1', 'v2'].map((side) => resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode })));
+    return new Replicated(ctx, strategy, replicationNames(env), v1, v2);
+}
+class Replicated {
+    ctx;
+    strategy;
+    names;
+    v1;
+    v2;
+    lines;
+    advanced = [];
+    revoked;
+    pausedAt;
+    result;
+    constructor(ctx, strategy, names, v1, v2) {
+        this.ctx = ctx;
+        this.strategy = strategy;
+        this.names = names;
+        this.v1 = v1;
+        this.v2 = v2;
+        this.result = { strategy, conflicts: [] };
+        const headroom = ctx.options.sequenceHeadroom.toLocaleString('en-US');
+        this.lines =
+            strategy === 'overlap'
+                ? [
+                    `write-strategy overlap: v2's sequences set ${headroom} past v1's, then the switch; replication keeps carrying v1's writes`,
+                    `  until no application session is left on v1, then the lag drained and the slot ${names.slot} and subscription ${names.subscription} dropped`,
+                ]
+                : [
+                    `write-strategy pause: v1 refuses the writes of ${this.roles().join(', ')} (REVOKE on the published tables, their sessions ended),`,
+                    `  the lag drained, the slot ${names.slot} and subscription ${names.subscription} dropped, v2's sequences set ${headroom} past v1's, then the switch`,
+                ];
+    }
+    roles() {
+        return this.ctx.options.applicationRoles ?? [this.v1.user];
+    }
+    async beforeSwitch() {
+        if (this.strategy === 'overlap') {
+            await this.advance();
+            return;
+        }
+        const { log, record } = this.ctx;
+        const roles = this.roles();
+        const paused = await this.onV1((v1) => pauseWrites(v1, this.names, roles, async (revoked) => {
+            await record({
+                type: WRITE_EVENTS.writesPaused,
+                data: { roles, revoked: revoked },
+            });
+            this.revoked = revoked;
+        }));
+        this.pausedAt = paused.pausedAt;
+        log(`v1 refuses the application's writes: ${paused.revoked.map((r) => `${r.privileges.join(', ')} on ${r.schema}.${r.table} from ${r.role}`).join('; ') || 'no privilege was held directly'}; ` +
+            `${paused.terminated} session(s) ended, their open transactions rolled back.`);
+        await this.stop();
+        await this.advance();
+    }
+    switched() {
+        if (this.pausedAt === undefined)
+            return;
+        this.result.pauseMs = Date.now() - this.pausedAt.getTime();
+        this.ctx.log(`Write pause: ${this.result.pauseMs} ms from v1's first refused write to the parameters switched.`);
+    }
+    async afterRefresh() {
+        if (this.strategy === 'pause')
+            return;
+        await this.waitForIdleV1();
+        await this.stop();
+    }
+    async undo() {
+        const revoked = this.revoked;
+        if (!revoked)
+            return;
+        await this.onV1((v1) => resumeWrites(v1, revoked));
+        this.revoked = undefined;
+        await this.ctx.record({
+            type: WRITE_EVENTS.writesResumed,
+            data: { revoked: revoked },
+        });
+        this.ctx.log("v1 takes the application's writes again: every privilege the pause revoked was granted back.");
+    }
+    outcome() {
+        return { ...this.result, conflicts: [...this.result.conflicts] };
+    }
+    async advance() {
+        const headroom = this.ctx.options.sequenceHeadroom;
+        this.advanced = await this.onBoth((v1, v2) => advanceSequences(v1, v2, headroom));
+        await this.ctx.record({
+            type: WRITE_EVENTS.sequencesAdvanced,
+            data: { headroom: headroom.toString(), sequences: this.advanced },
+        });
+        this.ctx.log(`v2's sequences set ${headroom} steps past v1's: ${this.advanced.map((s) => `${s.schema}.${s.name} ${s.v1 ?? 'unused'} → ${s.v2}`).join(', ') || 'none'}.`);
+    }
+    /** Polls v1's sessions: the last instances of the old launch may take a moment to close theirs. */
+    async waitForIdleV1() {
+        const deadline = Date.now() + this.ctx.options.drainTimeoutMs;
+        await this.onV1(async (v1) => {
+            for (;;) {
+                const sessions = await applicationSessions(v1);
+                if (sessions.length === 0)
+                    return;
+                if (Date.now() > deadline) {
+                    throw new Error(`v1 still has ${sessions.length} application session(s) after the refreshes: ${describeSessions(sessions)}. ` +
+                        'Replication keeps carrying their writes; find what still connects to v1 (an instance outside the Auto Scaling groups, a job, a person), move it to v2, and run the rollback or this cutover again');
+                }
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+            }
+        });
+        this.ctx.log('No application session is left on v1.');
+    }
+    async stop() {
+        const drainStarted = Date.now();
+        const stopped = await this.onBoth((v1, v2) => drainAndStop(v1, v2, this.names, { timeoutMs: this.ctx.options.drainTimeoutMs }));
+        const drainMs = Date.now() - drainStarted;
+        const overtaken = await this.onV1((v1) => overtakenSequences(v1, this.advanced));
+        const conflicts = [
+            ...(stopped.applyErrors > 0
+                ? [
+                    `${stopped.applyErrors} failed apply attempt(s) on v2 while replication ran (a key written on both sides stops the apply with a duplicate-key error; v2's server log names it)`,
+                ]
+                : []),
+            ...overtaken.map((s) => `sequence ${s.schema}.${s.name}: v1 reached ${s.v1}, past ${s.v2} where v2 started: ids in between may exist on both sides`),
+        ];
+        this.result = { ...this.result, stopped, conflicts, drainMs };
+        await this.ctx.record({
+            type: REPLICATION_EVENTS.stopped,
+            data: {
+                strategy: this.strategy,
+                lsn: stopped.lsn,
+                applyErrors: stopped.applyErrors,
+                conflicts,
+                slot: this.names.slot,
+                subscription: this.names.subscription,
+            },
+        });
+        this.ctx.log(`Replication drained to ${stopped.lsn} in ${drainMs} ms and stopped: subscription ${this.names.subscription} dropped on v2, slot ${this.names.slot} and publication dropped on v1.`);
+        for (const conflict of conflicts)
+            this.ctx.log(`Conflict: ${conflict}`);
+    }
+    onV1(fn) {
+        return withPostgres(this.v1, fn, `cutover ${this.strategy}`);
+    }
+    onBoth(fn) {
+        return withPostgres(this.v1, (a) => withPostgres(this.v2, (b) => fn(a, b), `cutover ${this.strategy}`), `cutover ${this.strategy}`);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/names.ts
+/*
+ * The names of what continuous replication creates, one set per environment, so that every phase (the
+ * copy that creates them, the cutover that stops them, rollback and cleanup that refuse on a leftover) finds
+ * the same objects. PostgreSQL replication slot names allow only lowercase letters, digits and underscores,
+ * and the environment may hold hyphens.
+ */
+const REPLICATION_PREFIX = 'dbmig_';
+function names_replicationNames(environment) {
+    const base = `${REPLICATION_PREFIX}${environment.replace(/-/g, '_')}`.slice(0, 63);
+    return { slot: base, publication: base, subscription: base };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/teardown.ts
+
+
+/*
+ * Stopping replication removes everything it created (replication.md §1.7): a slot left on v1 keeps WAL
+ * and catalog rows forever and fills v1's storage. The subscription is detached from its slot before it is
+ * dropped, so that dropping it never depends on reaching v1, and the slot is then dropped on v1 directly.
+ * Every step is idempotent: a stop that died half-way is finished by the next one.
+ */
+async function dropSubscription(v2, names) {
+    const exists = await v2.query('SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = $1', [
+        names.subscription,
+    ]);
+    if (!exists.rowCount)
+        return false;
+    const sub = esm.escapeIdentifier(names.subscription);
+    // DROP SUBSCRIPTION cannot run in a transaction block: three statements, one at a time.
+    await v2.query(`ALTER SUBSCRIPTION ${sub} DISABLE`);
+    await v2.query(`ALTER SUBSCRIPTION ${sub} SET (slot_name = NONE)`);
+    await v2.query(`DROP SUBSCRIPTION ${sub}`);
+    return true;
+}
+/**
+ * Drops the slot and the publication on v1. A slot still active (the walsender of a just-disabled
+ * subscription has not exited yet) is waited for, up to `timeoutMs`.
+ */
+async function dropSlotAndPublication(v1, names, options = {}) {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    let slot = false;
+    for (;;) {
+        const { rows } = await v1.query('SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1', [names.slot]);
+        if (rows.length === 0)
+            break;
+        const pid = rows[0].active_pid;
+        if (pid === null) {
+            await v1.query('SELECT pg_catalog.pg_drop_replication_slot($1)', [names.slot]);
+            slot = true;
+            break;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`the replication slot ${names.slot} on v1 is still in use by process ${pid}: stop what streams from it ` +
+                `(a subscription on v2?), then \`SELECT pg_drop_replication_slot('${names.slot}')\` on v1`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const dropped = await v1.query(`SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = $1`, [
+        names.publication,
+    ]);
+    if (dropped.rowCount)
+        await v1.query(`DROP PUBLICATION ${esm.escapeIdentifier(names.publication)}`);
+    return { slot, publication: Boolean(dropped.rowCount) };
+}
+/** What replication left behind: rollback and cleanup refuse while any of it remains. */
+async function teardown_findLeftovers(v1, v2) {
+    const like = `${REPLICATION_PREFIX.replace(/_/g, '\\_')}%`;
+    const [slots, publications, subscriptions] = await Promise.all([
+        v1.query(`SELECT slot_name AS name, active,
+              pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::text AS retained
+         FROM pg_catalog.pg_replication_slots WHERE slot_name LIKE $1 ORDER BY 1`, [like]),
+        v1.query('SELECT pubname AS name FROM pg_catalog.pg_publication WHERE pubname LIKE $1 ORDER BY 1', [like]),
+        v2
+            ? v2.query(`SELECT subname AS name FROM pg_catalog.pg_subscription
+            WHERE subname LIKE $1 AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+            ORDER BY 1`, [like])
+            : Promise.resolve({ rows: [] }),
+    ]);
+    return {
+        slots: slots.rows.map((s) => ({
+            name: s.name,
+            active: s.active,
+            retainedBytes: s.retained === null ? null : Number(s.retained),
+        })),
+        publications: publications.rows.map((p) => p.name),
+        subscriptions: subscriptions.rows.map((s) => s.name),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/pause.ts
+
+
+/*
+ * The `pause` cutover stops every commit on v1 before it drains the replication (replication.md §1.8):
+ * `default_transaction_read_only` is undone by a session's own SET, and NOLOGIN leaves open sessions
+ * writing; only REVOKE stops the next statement of an open session, and only ending the session rolls back
+ * a transaction already open. So: revoke the application roles' write privileges on every published table,
+ * prove they are gone (a privilege held through another role or PUBLIC survives a REVOKE), then end those
+ * roles' sessions. What was revoked is returned, so that the ledger keeps it and a rollback grants exactly
+ * that back.
+ */
+const WRITE_PRIVILEGES = (/* unused pure expression or super */ null && (['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']));
+/** The write privileges each role holds itself (not through a group or PUBLIC) on the published tables. */
+async function directWriteGrants(v1, names, roles) {
+    const { rows } = await v1.query(`SELECT t.schemaname AS schema, t.tablename AS "table", r.rolname AS role, a.privilege_type AS privilege
+       FROM pg_catalog.pg_publication_tables t
+       JOIN pg_catalog.pg_class c
+         ON c.relname = t.tablename AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = t.schemaname)
+       CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) a
+       JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
+      WHERE t.pubname = $1 AND r.rolname = ANY($2::text[]) AND a.privilege_type = ANY($3::text[])
+      ORDER BY 1, 2, 3, 4`, [names.publication, roles, WRITE_PRIVILEGES]);
+    const grouped = new Map();
+    for (const row of rows) {
+        const key = `${row.schema}\u0000${row.table}\u0000${row.role}`;
+        const entry = grouped.get(key) ?? {
+            schema: row.schema,
+            table: row.table,
+            role: row.role,
+            privileges: [],
+        };
+        if (!entry.privileges.includes(row.privilege))
+            entry.privileges.push(row.privilege);
+        grouped.set(key, entry);
+    }
+    return [...grouped.values()];
+}
+/** Tables of the publication on which a role may still write by any path (group role, PUBLIC, superuser). */
+async function remainingWriters(v1, names, roles) {
+    const { rows } = await v1.query(
+    // Materialized first: the planner would otherwise ask has_table_privilege of every relation,
+    // TOAST tables included, before the publication's filter (permission denied for schema pg_toast).
+    `WITH t AS MATERIALIZED (
+       SELECT c.oid, t.schemaname, t.tablename
+         FROM pg_catalog.pg_publication_tables t
+         JOIN pg_catalog.pg_namespace n ON n.nspname = t.schemaname
+         JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.tablename
+        WHERE t.pubname = $1)
+     SELECT format('%I may %s on %I.%I', r.role, p.privilege, t.schemaname, t.tablename) AS what
+       FROM t
+       CROSS JOIN unnest($2::text[]) AS r(role)
+       CROSS JOIN unnest($3::text[]) AS p(privilege)
+      WHERE pg_catalog.has_table_privilege(r.role, t.oid, p.privilege)
+      ORDER BY 1`, [names.publication, roles, WRITE_PRIVILEGES]);
+    return rows.map((r) => r.what);
+}
+/**
+ * Makes v1 refuse the application's writes. Refuses (granting back what it revoked) when a role could
+ * still write afterwards, so that a pause never claims more than it did.
+ */
+async function pause_pauseWrites(v1, names, roles, onRevoking) {
+    const missing = await v1.query(`SELECT r AS role FROM unnest($1::text[]) AS r WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r)`, [roles]);
+    if (missing.rowCount) {
+        throw new Error(`no role ${missing.rows.map((r) => r.role).join(', ')} on v1: check application-roles`);
+    }
+    const revoked = await directWriteGrants(v1, names, roles);
+    // Recorded before it happens: a run that dies after the REVOKE leaves what a rollback must grant back.
+    await onRevoking(revoked);
+    await v1.query('BEGIN');
+    try {
+        for (const grant of revoked) {
+            await v1.query(`REVOKE ${grant.privileges.join(', ')} ON ${qualifiedName({ schema: grant.schema, name: grant.table })} FROM ${pg.escapeIdentifier(grant.role)}`);
+        }
+        await v1.query('COMMIT');
+    }
+    catch (error) {
+        await v1.query('ROLLBACK').catch(() => undefined);
+        throw error;
+    }
+    const pausedAt = new Date();
+    const still = await remainingWriters(v1, names, roles);
+    if (still.length > 0) {
+        await pause_resumeWrites(v1, revoked);
+        throw new Error(`revoking the application's write privileges on v1 is not enough: ${still.slice(0, 5).join('; ')}` +
+            `${still.length > 5 ? `; and ${still.length - 5} more` : ''} (through a role it belongs to, PUBLIC, or as a superuser). ` +
+            'Revoke them where they are granted, or cut over with write-strategy overlap; the privileges revoked were granted back');
+    }
+    const terminated = await endSessions(v1, roles);
+    return { revoked, terminated, pausedAt };
+}
+/** Ends the roles' sessions on v1's database (not the toolkit's, not walsenders): open transactions roll back. */
+async function endSessions(v1, roles) {
+    const { rows } = await v1.query(`SELECT pg_catalog.pg_terminate_backend(pid) AS ended
+       FROM pg_catalog.pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()
+        AND usename = ANY($1::text[]) AND coalesce(application_name, '') NOT LIKE 'db-migration-toolkit%'`, [roles]);
+    return rows.filter((r) => r.ended).length;
+}
+/** Grants back what pauseWrites revoked; granting a privilege held already changes nothing, so it is safe to repeat. */
+async function pause_resumeWrites(v1, revoked) {
+    for (const grant of revoked) {
+        await v1.query(`GRANT ${grant.privileges.join(', ')} ON ${connection_qualifiedName({ schema: grant.schema, name: grant.table })} TO ${esm.escapeIdentifier(grant.role)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/running.ts
+
+
+
+
+/*
+ * Whether the logical replication migrate-data started still runs. The ledger says it was started; only
+ * the servers say whether its slot and subscription are still there (a DBA may have stopped it by hand,
+ * and nothing then records the stop). A phase that must not run beside it asks both.
+ */
+const running_REPLICATION_EVENTS = {
+    slotCreated: 'replication-slot-created',
+    started: 'replication-started',
+    stopped: 'replication-stopped',
+};
+/** The newest start of replication with no stop recorded after it. */
+function replicationInLedger(view) {
+    const start = view.latest([running_REPLICATION_EVENTS.slotCreated, running_REPLICATION_EVENTS.started]);
+    if (!start)
+        return undefined;
+    return view.since(start, [running_REPLICATION_EVENTS.stopped]).length > 0 ? undefined : start;
+}
+async function running_runningReplication(view, ctx) {
+    const event = replicationInLedger(view);
+    if (!event)
+        return undefined;
+    const names = replicationNames(ctx.config.environment);
+    const endpoint = (side) => resolveDatabaseEndpoint({ ...ctx, side, sslMode: ctx.sslMode });
+    const [v1, v2] = await Promise.all([endpoint('v1'), endpoint('v2')]);
+    const leftovers = await withPostgres(v1, (a) => withPostgres(v2, (b) => findLeftovers(a, b), 'replication check'), 'replication check');
+    const objects = [
+        ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
+        ...leftovers.slots.map((s) => `slot ${s.name} on v1${s.active ? ' (streaming)' : ''}`),
+        ...leftovers.publications.map((p) => `publication ${p} on v1`),
+    ];
+    if (objects.length === 0)
+        return undefined;
+    return {
+        event,
+        objects,
+        stop: [
+            `on v2: ALTER SUBSCRIPTION ${names.subscription} DISABLE; ALTER SUBSCRIPTION ${names.subscription} SET (slot_name = NONE); DROP SUBSCRIPTION ${names.subscription};`,
+            `on v1: SELECT pg_drop_replication_slot('${names.slot}'); DROP PUBLICATION ${names.publication};`,
+        ],
+    };
+}
+function running_describeRunningReplication(running) {
+    return `logical replication from v1 to v2 is running (${describeEvent(running.event)}; ${running.objects.join(', ')})`;
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/resources/aurora.ts
+
+
+/** One cluster by identifier; `undefined` when it does not exist (not found is a state, not a failure). */
+async function describeCluster(rds, identifier) {
+    try {
+        const out = await rds.send(new client_rds_dist_cjs/* DescribeDBClustersCommand */.Kdv({ DBClusterIdentifier: identifier }));
+        return out.DBClusters?.[0];
+    }
+    catch (error) {
+        if ((0,aws_error/* isNotFound */.c4)(error))
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Every instance of a cluster, discovered through the `db-cluster-id` filter (paginated), never assumed
+ * to be the guide's instances 0 and 1.
+ */
+async function describeClusterInstances(rds, clusterIdentifier) {
+    const instances = [];
+    const pages = paginateDescribeDBInstances({ client: rds }, { Filters: [{ Name: 'db-cluster-id', Values: [clusterIdentifier] }] });
+    for await (const page of pages)
+        instances.push(...(page.DBInstances ?? []));
+    return instances;
+}
+/** A global cluster; it is the same from every region, so any region's client will do. */
+async function describeGlobalCluster(rds, identifier) {
+    try {
+        const out = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier }));
+        return out.GlobalClusters?.[0];
+    }
+    catch (error) {
+        if (isNotFound(error))
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/resources/secret.ts
+
+
+/**
+ * The database password kept in Secrets Manager: the guide stores the bare password as SecretString;
+ * RDS-managed and rotation secrets are JSON documents with `username` and `password`.
+ * Returns `undefined` when the secret does not exist. The caller must mask what it gets back.
+ */
+async function readDatabaseSecret(secrets, secretId) {
+    let raw;
+    try {
+        raw = (await secrets.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: secretId }))).SecretString;
+    }
+    catch (error) {
+        if ((0,aws_error/* isNotFound */.c4)(error))
+            return undefined;
+        throw error;
+    }
+    if (raw === undefined)
+        throw new Error(`secret ${secretId} has no SecretString (binary secrets are not supported)`);
+    return { raw, credentials: parseDatabaseSecret(raw, secretId) };
+}
+function parseDatabaseSecret(raw, secretId) {
+    const trimmed = raw.trim();
+    if (!trimmed.startsWith('{')) {
+        if (trimmed === '')
+            throw new Error(`secret ${secretId} is empty`);
+        return { password: raw };
+    }
+    let doc;
+    try {
+        doc = JSON.parse(trimmed);
+    }
+    catch {
+        // Never quote the value: it is the secret.
+        throw new Error(`secret ${secretId} starts with "{" but is not valid JSON`);
+    }
+    const { username, password } = doc;
+    if (typeof password !== 'string' || password === '') {
+        throw new Error(`secret ${secretId} is a JSON document without a non-empty string "password" key`);
+    }
+    if (username !== undefined && typeof username !== 'string') {
+        throw new Error(`secret ${secretId} has a "username" that is not a string`);
+    }
+    return { password, ...(username ? { username } : {}) };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/resources/database-endpoint.ts
+
+
+
+/**
+ * Where one generation's writer is and how to log in, read from AWS the way the application does: the
+ * primary cluster's writer endpoint (DescribeDBClusters in the primary region) and the password from that
+ * generation's Secrets Manager secret, masked as soon as it is read. The guide's scripts pass the password
+ * on the command line; here it never leaves this process's memory except on the wire to the database.
+ */
+async function database_endpoint_resolveDatabaseEndpoint(options) {
+    const { clients, config, side } = options;
+    const generation = config[side];
+    const region = config.regions.primary;
+    const [cluster, secret] = await Promise.all([
+        describeCluster(clients.rds(region), generation.primaryCluster),
+        readDatabaseSecret(clients.secretsManager(region), generation.secret),
+    ]);
+    if (secret) {
+        options.mask(secret.raw);
+        options.mask(secret.credentials.password);
+    }
+    if (!cluster) {
+        throw new verdict_error/* VerdictError */.a(`the ${side} primary cluster ${generation.primaryCluster} does not exist in ${region}: check the environment and the config file's ${side}.primary-cluster`);
+    }
+    if (!cluster.Endpoint || !cluster.Port) {
+        throw new verdict_error/* VerdictError */.a(`the ${side} primary cluster ${generation.primaryCluster} in ${region} has no writer endpoint yet (status ${cluster.Status ?? 'unknown'}): wait until it is available`);
+    }
+    if (!secret) {
+        throw new verdict_error/* VerdictError */.a(`the ${side} secret ${generation.secret} does not exist in ${region}: check the config file's ${side}.secret`);
+    }
+    return {
+        side,
+        host: cluster.Endpoint,
+        port: cluster.Port,
+        database: cluster.DatabaseName ?? config.database.name,
+        user: secret.credentials.username ?? config.database.user,
+        password: secret.credentials.password,
+        sslMode: options.sslMode,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/rollback/replication.ts
+
+
+
+
+
+
+async function planRollbackReplication(ctx, view, state) {
+    const revoked = state.phase === 'cut-over' ? pausedWrites(view, state.started) : [];
+    const everReplicated = view.latest([running_REPLICATION_EVENTS.slotCreated, running_REPLICATION_EVENTS.started]);
+    if (revoked.length === 0 && !everReplicated)
+        return undefined;
+    const names = names_replicationNames(ctx.config.environment);
+    const endpoint = (side) => database_endpoint_resolveDatabaseEndpoint({ ...ctx, side });
+    const v1 = await endpoint('v1');
+    let leftovers = { slots: [], subscriptions: [], publications: [] };
+    if (everReplicated) {
+        leftovers = await connection_withPostgres(v1, async (a) => {
+            // v2 may be why the rollback runs: what it holds is read when it answers, never required.
+            const b = await endpoint('v2')
+                .then((e) => connectPostgres(e, 'rollback replication check'))
+                .catch(() => undefined);
+            try {
+                return await teardown_findLeftovers(a, b);
+            }
+            finally {
+                await b?.end().catch(() => undefined);
+            }
+        }, 'rollback replication check');
+    }
+    const objects = [
+        ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
+        ...leftovers.slots.map((s) => `slot ${s.name} on v1${s.retainedBytes !== null ? ` (retaining ${s.retainedBytes.toLocaleString('en-US')} bytes of WAL)` : ''}`),
+        ...leftovers.publications.map((p) => `publication ${p} on v1`),
+    ];
+    const running = replicationInLedger(view);
+    const stopIt = objects.length > 0 && running !== undefined && state.phase === 'cut-over';
+    if (objects.length > 0 && !running) {
+        throw new verdict_error/* VerdictError */.a(`Rollback refused: replication is recorded as stopped, yet ${objects.join(', ')} remain. A slot left on v1 ` +
+            'keeps its WAL and fills the storage. Drop them (on v2: ALTER SUBSCRIPTION … DISABLE; ALTER SUBSCRIPTION … ' +
+            `SET (slot_name = NONE); DROP SUBSCRIPTION …; on v1: SELECT pg_drop_replication_slot('${names.slot}'); ` +
+            `DROP PUBLICATION ${names.publication};), then run the rollback again. Nothing was changed.`);
+    }
+    const lines = [
+        ...(revoked.length > 0
+            ? [
+                `v1's write privileges the pause revoked granted back: ${revoked.map((r) => `${r.privileges.join(', ')} on ${r.schema}.${r.table} to ${r.role}`).join('; ')}`,
+            ]
+            : []),
+        ...(stopIt
+            ? [`replication stopped: ${objects.join(', ')} dropped (v2 is left behind, nothing more reaches it)`]
+            : []),
+    ];
+    if (lines.length === 0)
+        return undefined;
+    return {
+        lines,
+        async apply(record) {
+            if (revoked.length > 0) {
+                await connection_withPostgres(v1, (c) => pause_resumeWrites(c, revoked), 'rollback resume writes');
+                await record({
+                    type: WRITE_EVENTS.writesResumed,
+                    data: { revoked: revoked },
+                });
+                ctx.log("v1 takes the application's writes again: the privileges the pause revoked are granted back.");
+            }
+            if (stopIt) {
+                await stopReplication(ctx, v1, names);
+                await record({
+                    type: running_REPLICATION_EVENTS.stopped,
+                    data: { reason: 'rollback', slot: names.slot, subscription: names.subscription },
+                });
+                ctx.log(`Replication stopped: subscription ${names.subscription}, slot ${names.slot} and publication dropped.`);
+            }
+        },
+    };
+}
+/** The privileges a pause of this cutover revoked and no later event gave back. */
+function pausedWrites(view, started) {
+    const events = view.events.filter((e) => e.sequence > started.sequence);
+    const paused = events.filter((e) => e.type === WRITE_EVENTS.writesPaused).at(-1);
+    if (!paused)
+        return [];
+    if (events.some((e) => e.type === WRITE_EVENTS.writesResumed && e.sequence > paused.sequence))
+        return [];
+    return paused.data['revoked'] ?? [];
+}
+/**
+ * Drops the subscription when v2 answers, then the slot: a walsender still streaming to an unreachable v2
+ * is ended first, so that the slot can go.
+ */
+async function stopReplication(ctx, v1, names) {
+    const v2 = await database_endpoint_resolveDatabaseEndpoint({ ...ctx, side: 'v2' });
+    await connection_withPostgres(v2, (c) => dropSubscription(c, names), 'rollback stop replication').catch((error) => {
+        ctx.log(`Could not drop the subscription ${names.subscription} on v2 (${error.message}); ` +
+            'its slot on v1 is dropped anyway, and the subscription only logs errors until it is dropped by hand');
+    });
+    await connection_withPostgres(v1, async (c) => {
+        await c.query(`SELECT pg_catalog.pg_terminate_backend(active_pid) FROM pg_catalog.pg_replication_slots
+          WHERE slot_name = $1 AND active_pid IS NOT NULL`, [names.slot]);
+        await dropSlotAndPublication(c, names);
+    }, 'rollback stop replication');
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/resources/metric-data.ts
 
 /*
@@ -105331,341 +106230,6 @@ async function confirmTrafficReturned(cloudwatch, options) {
         'instances and the metrics; run the rollback again once they settle (it is safe to re-run).');
 }
 
-// EXTERNAL MODULE: ../../node_modules/pg/lib/index.js
-var lib = __nccwpck_require__(8285);
-;// CONCATENATED MODULE: ../../node_modules/pg/esm/index.mjs
-// ESM wrapper for pg
-
-
-// Re-export all the properties
-const Client = lib.Client
-const Pool = lib.Pool
-const Connection = lib.Connection
-const types = lib.types
-const Query = lib.Query
-const DatabaseError = lib.DatabaseError
-const escapeIdentifier = lib.escapeIdentifier
-const escapeLiteral = lib.escapeLiteral
-const Result = lib.Result
-const TypeOverrides = lib.TypeOverrides
-
-// Also export the defaults
-const defaults = lib.defaults
-
-// Re-export the default
-/* harmony default export */ const esm = (lib);
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/connect-errors.ts
-// OpenSSL's verdicts (as Node reports them) for a chain that does not end at a CA the client trusts.
-const UNTRUSTED = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'CERT_UNTRUSTED',
-    'CERT_SIGNATURE_FAILURE',
-]);
-const OUT_OF_DATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
-const REQUIRE_INSTEAD = 'or use ssl-mode require to encrypt without verifying the certificate';
-/** pg and Node error codes → what an operator should look at. Never includes the password. */
-function explainConnectError(error, target) {
-    const endpoint = `${target.host}:${target.port}`;
-    const where = `${endpoint}/${target.database} as ${target.user}`;
-    const code = error.code;
-    const message = error.message ?? String(error);
-    if (code && UNTRUSTED.has(code)) {
-        return (`the certificate of ${endpoint} is not trusted (${code}): ssl-mode ${target.sslMode} accepts only a ` +
-            `certificate from a CA this runner trusts. Download the database's CA bundle in an earlier step (for ` +
-            `RDS and Aurora the RDS CA bundle, https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem) ` +
-            `and name it in this step's env as NODE_EXTRA_CA_CERTS=<path to the bundle>; ${REQUIRE_INSTEAD}`);
-    }
-    if (code && OUT_OF_DATE.has(code)) {
-        return (`the certificate of ${endpoint} is not valid at this time (${code}): check the runner's clock and ` +
-            `the certificate authority of the cluster's instances; ${REQUIRE_INSTEAD}`);
-    }
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-        const reason = error.reason ?? message;
-        return (`the certificate of ${endpoint} does not name "${target.host}" (${reason}): ssl-mode ` +
-            `${target.sslMode} accepts only a host name the certificate lists, so connect through one of ` +
-            `those (the cluster endpoint as RDS reports it, not an IP address or a CNAME of your own); ${REQUIRE_INSTEAD}`);
-    }
-    switch (code) {
-        case '28P01':
-            return `authentication failed at ${where}: the password in the secret is not the database's`;
-        case '28000':
-            // pg_hba.conf refusing a plain-text connection says "no encryption" (RDS: rds.force_ssl = 1).
-            if (/no encryption/i.test(message)) {
-                return `${where} refuses unencrypted connections (ssl-mode ${target.sslMode}): use ssl-mode require or verify-full`;
-            }
-            // Not a wrong password (that is 28P01): the server's access rules refuse this user or host.
-            return `the server at ${endpoint} refused the login of ${target.user} to ${target.database}: ${message}`;
-        case '3D000':
-            return `database "${target.database}" does not exist at ${endpoint}`;
-        case 'ECONNREFUSED':
-            return `connection refused at ${endpoint}: the endpoint does not accept connections`;
-        case 'ETIMEDOUT':
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-        case 'EHOSTUNREACH':
-            return `cannot reach ${endpoint} (${code}): check the cluster's security group allows this runner (see the guide's troubleshooting)`;
-    }
-    if (/does not support SSL/i.test(message)) {
-        return `${endpoint} does not accept TLS connections (ssl-mode ${target.sslMode})`;
-    }
-    if (/timeout/i.test(message)) {
-        return `connection to ${where} timed out: check the cluster's security group allows this runner`;
-    }
-    return `cannot connect to ${where}: ${message}`;
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/ssl-mode.ts
-/**
- * TLS for a PostgreSQL connection, named as libpq names them. `verify-full` checks the certificate
- * chain (Node's CAs plus NODE_EXTRA_CA_CERTS, where the RDS CA bundle goes) and the host name.
- */
-const SSL_MODES = ['verify-full', 'require', 'disable'];
-function tlsOptions(mode) {
-    switch (mode) {
-        case 'disable':
-            return false;
-        case 'require':
-            // Encrypted, but the certificate is not checked: what psql's sslmode=require does.
-            return { rejectUnauthorized: false };
-        case 'verify-full':
-            // The host name is checked by Node against the certificate's names. pg passes the host along and
-            // sets SNI only for a DNS name: an IP address as `servername` is invalid (RFC 6066) and makes
-            // Node warn, while the host alone already has an IP checked against the IP SANs.
-            return { rejectUnauthorized: true };
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/data/postgres/connection.ts
-
-
-
-/**
- * Settings pinned on every session the toolkit opens. The copy and the parity compare what a client reads,
- * and a value's text rendering depends on the session: a timestamptz in another TimeZone, a date in another
- * DateStyle, an interval in another IntervalStyle, a regclass under another search_path, money under another
- * lc_monetary. Pinning them on both servers makes the same data render the same, whatever each server's own
- * defaults. The timeouts are lifted because a copy holds one snapshot open for as long as it runs, and a
- * role's statement_timeout or idle_in_transaction_session_timeout would cut a long table short.
- */
-const PINNED_SESSION_SETTINGS = Object.freeze({
-    TimeZone: 'UTC',
-    DateStyle: 'ISO, YMD',
-    IntervalStyle: 'postgres',
-    extra_float_digits: '1',
-    bytea_output: 'hex',
-    search_path: '',
-    lc_monetary: 'C',
-    standard_conforming_strings: 'on',
-    statement_timeout: '0',
-    idle_in_transaction_session_timeout: '0',
-});
-/** A connection the server refused or could not be reached; the message says why, without the password. */
-class PostgresConnectError extends Error {
-    cause;
-    constructor(message, cause) {
-        super(message);
-        this.cause = cause;
-        this.name = 'PostgresConnectError';
-    }
-}
-/** `v1 127.0.0.1:5432/paymentsdb`: where a message points, never with credentials. */
-function describeEndpoint(endpoint) {
-    return `${endpoint.side} ${endpoint.host}:${endpoint.port}/${endpoint.database}`;
-}
-function quoteIdent(name) {
-    return esm.escapeIdentifier(name);
-}
-function qualifiedName(table) {
-    return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
-}
-/** How every session of the toolkit reaches a server; `purpose` becomes part of application_name. */
-function clientConfig(endpoint, purpose) {
-    return {
-        host: endpoint.host,
-        port: endpoint.port,
-        database: endpoint.database,
-        user: endpoint.user,
-        password: endpoint.password,
-        ssl: tlsOptions(endpoint.sslMode),
-        connectionTimeoutMillis: 10_000,
-        application_name: `db-migration-toolkit ${purpose}`.slice(0, 63),
-    };
-}
-/**
- * A connected session with the pinned settings applied. `purpose` becomes part of application_name, so that
- * a DBA looking at pg_stat_activity sees which of the toolkit's sessions is which.
- */
-async function connectPostgres(endpoint, purpose = 'session') {
-    const client = new esm.Client(clientConfig(endpoint, purpose));
-    // A server that goes away under an open session emits 'error' on the client; without a listener that
-    // would crash the process instead of failing the query in progress.
-    client.on('error', () => undefined);
-    try {
-        await client.connect();
-    }
-    catch (error) {
-        await client.end().catch(() => undefined);
-        throw new PostgresConnectError(`${endpoint.side}: ${explainConnectError(error, withoutPassword(endpoint))}`, error);
-    }
-    try {
-        // SET rather than the startup `options` packet: poolers such as RDS Proxy refuse startup options.
-        await client.query(Object.entries(PINNED_SESSION_SETTINGS)
-            .map(([name, value]) => `SET ${name} = ${esm.escapeLiteral(value)}`)
-            .join('; '));
-    }
-    catch (error) {
-        await client.end().catch(() => undefined);
-        throw error;
-    }
-    return client;
-}
-function withoutPassword({ host, port, database, user, sslMode }) {
-    return { host, port, database, user, sslMode };
-}
-/** Runs `fn` on a fresh session and closes it afterwards, whatever happens. */
-async function withPostgres(endpoint, fn, purpose) {
-    const client = await connectPostgres(endpoint, purpose);
-    try {
-        return await fn(client);
-    }
-    finally {
-        await client.end().catch(() => undefined);
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/resources/aurora.ts
-
-
-/** One cluster by identifier; `undefined` when it does not exist (not found is a state, not a failure). */
-async function describeCluster(rds, identifier) {
-    try {
-        const out = await rds.send(new client_rds_dist_cjs/* DescribeDBClustersCommand */.Kdv({ DBClusterIdentifier: identifier }));
-        return out.DBClusters?.[0];
-    }
-    catch (error) {
-        if ((0,aws_error/* isNotFound */.c4)(error))
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Every instance of a cluster, discovered through the `db-cluster-id` filter (paginated), never assumed
- * to be the guide's instances 0 and 1.
- */
-async function describeClusterInstances(rds, clusterIdentifier) {
-    const instances = [];
-    const pages = paginateDescribeDBInstances({ client: rds }, { Filters: [{ Name: 'db-cluster-id', Values: [clusterIdentifier] }] });
-    for await (const page of pages)
-        instances.push(...(page.DBInstances ?? []));
-    return instances;
-}
-/** A global cluster; it is the same from every region, so any region's client will do. */
-async function describeGlobalCluster(rds, identifier) {
-    try {
-        const out = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier }));
-        return out.GlobalClusters?.[0];
-    }
-    catch (error) {
-        if (isNotFound(error))
-            return undefined;
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/resources/secret.ts
-
-
-/**
- * The database password kept in Secrets Manager: the guide stores the bare password as SecretString;
- * RDS-managed and rotation secrets are JSON documents with `username` and `password`.
- * Returns `undefined` when the secret does not exist. The caller must mask what it gets back.
- */
-async function readDatabaseSecret(secrets, secretId) {
-    let raw;
-    try {
-        raw = (await secrets.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: secretId }))).SecretString;
-    }
-    catch (error) {
-        if ((0,aws_error/* isNotFound */.c4)(error))
-            return undefined;
-        throw error;
-    }
-    if (raw === undefined)
-        throw new Error(`secret ${secretId} has no SecretString (binary secrets are not supported)`);
-    return { raw, credentials: parseDatabaseSecret(raw, secretId) };
-}
-function parseDatabaseSecret(raw, secretId) {
-    const trimmed = raw.trim();
-    if (!trimmed.startsWith('{')) {
-        if (trimmed === '')
-            throw new Error(`secret ${secretId} is empty`);
-        return { password: raw };
-    }
-    let doc;
-    try {
-        doc = JSON.parse(trimmed);
-    }
-    catch {
-        // Never quote the value: it is the secret.
-        throw new Error(`secret ${secretId} starts with "{" but is not valid JSON`);
-    }
-    const { username, password } = doc;
-    if (typeof password !== 'string' || password === '') {
-        throw new Error(`secret ${secretId} is a JSON document without a non-empty string "password" key`);
-    }
-    if (username !== undefined && typeof username !== 'string') {
-        throw new Error(`secret ${secretId} has a "username" that is not a string`);
-    }
-    return { password, ...(username ? { username } : {}) };
-}
-
-;// CONCATENATED MODULE: ../../packages/shared/src/resources/database-endpoint.ts
-
-
-
-/**
- * Where one generation's writer is and how to log in, read from AWS the way the application does: the
- * primary cluster's writer endpoint (DescribeDBClusters in the primary region) and the password from that
- * generation's Secrets Manager secret, masked as soon as it is read. The guide's scripts pass the password
- * on the command line; here it never leaves this process's memory except on the wire to the database.
- */
-async function resolveDatabaseEndpoint(options) {
-    const { clients, config, side } = options;
-    const generation = config[side];
-    const region = config.regions.primary;
-    const [cluster, secret] = await Promise.all([
-        describeCluster(clients.rds(region), generation.primaryCluster),
-        readDatabaseSecret(clients.secretsManager(region), generation.secret),
-    ]);
-    if (secret) {
-        options.mask(secret.raw);
-        options.mask(secret.credentials.password);
-    }
-    if (!cluster) {
-        throw new verdict_error/* VerdictError */.a(`the ${side} primary cluster ${generation.primaryCluster} does not exist in ${region}: check the environment and the config file's ${side}.primary-cluster`);
-    }
-    if (!cluster.Endpoint || !cluster.Port) {
-        throw new verdict_error/* VerdictError */.a(`the ${side} primary cluster ${generation.primaryCluster} in ${region} has no writer endpoint yet (status ${cluster.Status ?? 'unknown'}): wait until it is available`);
-    }
-    if (!secret) {
-        throw new verdict_error/* VerdictError */.a(`the ${side} secret ${generation.secret} does not exist in ${region}: check the config file's ${side}.secret`);
-    }
-    return {
-        side,
-        host: cluster.Endpoint,
-        port: cluster.Port,
-        database: cluster.DatabaseName ?? config.database.name,
-        user: secret.credentials.username ?? config.database.user,
-        password: secret.credentials.password,
-        sslMode: options.sslMode,
-    };
-}
-
 ;// CONCATENATED MODULE: ../../packages/shared/src/rollback/writes-at-risk.ts
 
 
@@ -105680,7 +106244,7 @@ async function measureWritesAtRisk(options) {
     const dynamodb = (parity?.data['dynamodb'] ?? {});
     if (!parity)
         notes.push('no parity is recorded, so counts have nothing to be compared with');
-    const endpoint = await resolveDatabaseEndpoint({
+    const endpoint = await database_endpoint_resolveDatabaseEndpoint({
         clients,
         config,
         side: 'v2',
@@ -105688,7 +106252,7 @@ async function measureWritesAtRisk(options) {
         mask: options.mask,
     });
     const [tables, items] = await Promise.all([
-        withPostgres(endpoint, async (client) => {
+        connection_withPostgres(endpoint, async (client) => {
             // One snapshot, so that every table is counted at one moment.
             await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
             try {
@@ -105776,6 +106340,7 @@ async function countItems(client, table) {
 
 
 
+
 /**
  * Step 3.4, made exact: the parameters back to precisely what the recorded cutover replaced (or the
  * explicit v1 values), in every Region it wrote, in one round of parallel calls; both groups refreshed
@@ -105789,7 +106354,7 @@ async function rollBack(ctx) {
     const view = await ledger.read();
     const state = cutoverState(view);
     if (state.phase === 'rolled-back') {
-        const why = `${config.environment} is already rolled back: ${describeEvent(state.rolledBack)}; nothing to do`;
+        const why = `${config.environment} is already rolled back: ${describe_describeEvent(state.rolledBack)}; nothing to do`;
         log(why);
         return { rolledBack: true, nothingDone: why, restored: [], timings: {} };
     }
@@ -105798,10 +106363,13 @@ async function rollBack(ctx) {
         throw new verdict_error/* VerdictError */.a(`Rollback refused: ${cleanup}`);
     const plan = await restorePlan(ctx, state);
     log(plan.source.kind === 'ledger'
-        ? `Restoring what the cutover recorded (${describeEvent(plan.source.event)}):`
+        ? `Restoring what the cutover recorded (${describe_describeEvent(plan.source.event)}):`
         : 'No cutover is recorded in the ledger; restoring the v1 values given as inputs:');
     for (const write of plan.writes)
         log(`  ${describeWrite(write)}`);
+    const replication = await planRollbackReplication({ config, clients, sslMode: options.sslMode, mask: ctx.mask, log }, view, state);
+    for (const line of replication?.lines ?? [])
+        log(`  ${line}`);
     if (options.dryRun) {
         return {
             rolledBack: false,
@@ -105844,6 +106412,8 @@ async function rollBack(ctx) {
         data: { parameters: restored.map(writtenRecord), parametersRestoredMs },
         requestIds: restored.flatMap((w) => (w.requestId ? [w.requestId] : [])),
     });
+    // Before the refreshes bring the application back to v1: it must be able to write there.
+    await replication?.apply((event) => ledger.append(event));
     const refreshes = await refreshBothGroups(config, clients, options.refresh, options.refreshTimeoutMs, log);
     const traffic = await confirmTrafficReturned(clients.cloudwatch(config.regions.primary), {
         clusters,
@@ -105901,7 +106471,7 @@ function cleanupInTheWay(view, state) {
     }
     const deletion = view.latest(CLEANUP_EVENTS.deletionStarted);
     if (deletion && (state.phase !== 'cut-over' || deletion.sequence > state.started.sequence)) {
-        return (`the deletion of v1 began at ${describeEvent(deletion)}: v1 is gone or going, so the applications ` +
+        return (`the deletion of v1 began at ${describe_describeEvent(deletion)}: v1 is gone or going, so the applications ` +
             `cannot be pointed back at it. Restore v1 from its final archives (the archive-made events of the ledger) instead.`);
     }
     return true;
@@ -105913,7 +106483,7 @@ function stillToRollBack(view, was) {
         return cleanup;
     const now = cutoverState(view);
     if (now.phase === 'rolled-back')
-        return `it was rolled back meanwhile: ${describeEvent(now.rolledBack)}`;
+        return `it was rolled back meanwhile: ${describe_describeEvent(now.rolledBack)}`;
     if (was.phase === 'cut-over' &&
         (now.phase !== 'cut-over' || now.started.sequence !== was.started.sequence)) {
         return 'another cutover was recorded meanwhile: run the rollback again to undo that one';
@@ -106013,6 +106583,17 @@ async function writeCutoverSummary(environment, result, summary = core.summary) 
         summary.addList(result.plan.changes.map((c) => cell(describeChange(c))));
         summary.addHeading('Fleets', 3);
         summary.addList(result.plan.fleets.map((f) => cell(`${f.group} (${f.region}) reads ${[...new Set(Object.values(f.reads))].join(', ')}`)));
+    }
+    if (result.writes) {
+        const w = result.writes;
+        summary.addHeading(cell(`Writes during the cutover: ${w.strategy}`), 3);
+        summary.addList([
+            ...(w.pauseMs !== undefined ? [cell(`write pause: ${w.pauseMs} ms (refresh excluded)`)] : []),
+            ...(w.stopped
+                ? [cell(`replication drained to ${w.stopped.lsn} and stopped; slot and subscription dropped`)]
+                : []),
+            cell(w.conflicts.length === 0 ? 'no conflict' : `conflicts: ${w.conflicts.join('; ')}`),
+        ]);
     }
     if (result.bake) {
         summary.addHeading(cell(`Bake: ${result.bake.verdict}`), 3);

@@ -6,6 +6,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { MigrationConfig } from '../config/types.js';
 import type { PlanFingerprint } from '../preview/fingerprint.js';
+import { replicationLeftoversCheck } from './replication-check.js';
 import { runToken, type RunContext } from '../github/run-context.js';
 import type { JsonObject, LedgerEvent } from '../ledger/event.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -63,6 +64,8 @@ export interface CleanupContext {
   /** What GitHub says of the job's environment gate; asked once the ledger has been read. */
   gate: () => Promise<GateReading>;
   log: (line: string) => void;
+  /** Registers a secret value (a database password read for the replication check) before it can leak. */
+  mask: (secret: string) => void;
 }
 
 export type CleanupStatus = 'refused' | 'planned' | 'deleted' | 'already-clean' | 'failed';
@@ -117,7 +120,10 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
     end: awsNow,
   });
 
-  const prerequisites = await archivePrerequisites(ctx, inventory, view, cutover.completed);
+  const [prerequisites, replication] = await Promise.all([
+    archivePrerequisites(ctx, inventory, view, cutover.completed),
+    replicationLeftoversCheck({ config, clients, sslMode: options.sslMode, mask: ctx.mask }, view, inventory),
+  ]);
   const checks: Check[] = [
     parametersCheck(parametersNamingV1(config, inventory, parameters), regions),
     ...idleChecks(usage, options.connectionWindowHours).map((c) =>
@@ -138,6 +144,7 @@ export async function cleanUp(ctx: CleanupContext): Promise<CleanupResult> {
     lockCheck(lock),
     deletionProtectionCheck(inventory, options.allowDisableDeletionProtection),
     ...prerequisites.checks,
+    ...(replication ? [replication] : []),
   ];
   for (const check of checks) report.add(check);
 

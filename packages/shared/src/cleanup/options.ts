@@ -1,3 +1,4 @@
+import type { SslMode } from '../data/ssl-mode.js';
 /** What the person running Phase 4 decided, validated by the action before any AWS call. */
 export interface CleanupOptions {
   /** Must be exactly `DELETE-V1` for anything to be deleted. */
@@ -32,6 +33,8 @@ export interface CleanupOptions {
   maxDelaySeconds?: number;
   /** The `cleanup-plan` fingerprint of the approved preview: a different deletion plan is refused. */
   expectedPlan?: string;
+  /** TLS of the connections that look for a replication slot left on v1. */
+  sslMode: SslMode;
 }
 
 export const CONFIRMATION = 'DELETE-V1';

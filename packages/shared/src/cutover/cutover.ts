@@ -10,7 +10,12 @@ import { writeParameters, type WrittenParameter } from '../resources/parameter-w
 import { rollBack, type RollbackResult } from '../rollback/rollback.js';
 import { bake, readBaselines, type BakeOptions, type BakeOutcome } from './bake.js';
 import { checkCutoverAllowed } from './guards.js';
-import { describeRunningReplication, runningReplication } from '../replication/running.js';
+import {
+  prepareWriteStrategy,
+  type ReplicatedCutover,
+  type WriteStrategyOptions,
+  type WriteStrategyOutcome,
+} from './write-strategy.js';
 import { cutoverStartedEvent } from './events.js';
 import { cutoverFingerprint } from './fingerprint.js';
 import { planChanged } from '../preview/fingerprint.js';
@@ -36,6 +41,8 @@ export interface CutoverOptions {
   rollback: { trafficTimeoutMs: number; sslMode: SslMode };
   /** The fingerprint of the plan a preview showed and a reviewer approved: any other plan is refused. */
   expectedPlan?: string;
+  /** What happens to the writes made while the application moves (write-strategy.ts). */
+  writes: Omit<WriteStrategyOptions, 'sslMode'>;
 }
 
 export interface CutoverResult {
@@ -48,6 +55,8 @@ export interface CutoverResult {
   event?: LedgerEvent;
   written: WrittenParameter[];
   rollback?: RollbackResult;
+  /** What the write strategy did, when replication ran. */
+  writes?: WriteStrategyOutcome;
 }
 
 export interface CutoverContext {
@@ -88,23 +97,19 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
     throw new VerdictError(`Cutover of ${config.environment} refused: ${guard.reason}. Nothing was changed.`);
   }
   log(`Cutover stands on ${describeEvent(guard.basis.health)} and ${describeEvent(guard.basis.parity)}.`);
-  // With replication still carrying v1's writes, switching the application would have both sides take
-  // writes and hand out the same ids: the write strategies that stop it at the right moment come first.
-  const replication = await runningReplication(view, {
-    config,
-    clients,
-    sslMode: options.rollback.sslMode,
-    mask: ctx.mask,
-  });
-  if (replication) {
-    throw new VerdictError(
-      `Cutover of ${config.environment} refused: ${describeRunningReplication(replication)}. ` +
-        'A cutover beside it would let v1 and v2 both take writes and hand out the same sequence values. ' +
-        'Stop it first (' +
-        replication.stop.join(' ') +
-        '), then copy again and verify parity. Nothing was changed.',
-    );
-  }
+  // With replication still carrying v1's writes, the strategy decides when it stops; without one, a
+  // cutover beside it is refused. Either way the lag gate is checked here, before anything changes.
+  const replicated = await prepareWriteStrategy(
+    {
+      config,
+      clients,
+      options: { ...options.writes, sslMode: options.rollback.sslMode },
+      record: (event) => ledger.append(event),
+      log,
+      mask: ctx.mask,
+    },
+    view,
+  );
 
   const plan = await planCutover(config, clients, {
     parameterRegions: options.parameterRegions,
@@ -119,6 +124,7 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
       `  ${fleet.group} (${fleet.region}) reads the parameters of ${regions}; its instance refresh starts with MinHealthyPercentage ${plan.refresh.minHealthyPercentage}, InstanceWarmup ${plan.refresh.instanceWarmup} s`,
     );
   }
+  for (const line of replicated?.lines ?? []) log(`  ${line}`);
   const fingerprint = cutoverFingerprint(plan);
   log(`Plan fingerprint: ${fingerprint.value}`);
   const changed = options.expectedPlan
@@ -135,8 +141,9 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
   const baselines = await readBaselines(clients, config, plan.clusters);
   let started: LedgerEvent;
   try {
+    const draft = cutoverStartedEvent(plan, guard.basis, baselines as unknown as JsonObject);
     started = await ledger.append(
-      cutoverStartedEvent(plan, guard.basis, baselines as unknown as JsonObject),
+      { ...draft, data: { ...draft.data, writeStrategy: replicated?.strategy ?? 'none' } },
       {
         expect: (now) => {
           const again = checkCutoverAllowed(now, freshness());
@@ -157,10 +164,12 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
   let written: WrittenParameter[] = [];
   let baked: { outcome: BakeOutcome; completed: LedgerEvent; verdict: LedgerEvent };
   try {
+    await replicated?.beforeSwitch();
     written = await writeParameters(
       (region) => clients.ssm(region),
       plan.changes.map((c) => ({ region: c.region, name: c.name, value: c.after })),
     );
+    replicated?.switched();
     await ledger.append({
       type: CUTOVER_EVENTS.parametersWritten,
       data: {
@@ -178,9 +187,15 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
         await ledger.append({ type: CUTOVER_EVENTS.refreshStarted, data: { refreshes: list }, requestIds });
       },
     );
+    await replicated?.afterRefresh();
+    const writes = replicated?.outcome();
     const completed = await ledger.append({
       type: CUTOVER_EVENTS.completed,
-      data: { refreshes: refreshes.refreshes, cutoverStarted: started.sequence },
+      data: {
+        refreshes: refreshes.refreshes,
+        cutoverStarted: started.sequence,
+        ...(writes ? { writes: writes as unknown as JsonObject } : {}),
+      },
     });
     const outcome = await bake(
       clients,
@@ -200,22 +215,26 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
     });
     baked = { outcome, completed, verdict };
   } catch (error) {
-    return await failAfterWrites(ctx, (error as Error).message, { plan, written });
+    return await failAfterWrites(ctx, (error as Error).message, { plan, written, replicated });
   }
   const { outcome, completed, verdict } = baked;
-  if (outcome.verdict === 'passed') return { cutOver: true, bake: outcome, plan, event: verdict, written };
+  const writes = replicated ? { writes: replicated.outcome() } : {};
+  if (outcome.verdict === 'passed') {
+    return { cutOver: true, bake: outcome, plan, event: verdict, written, ...writes };
+  }
   if (outcome.verdict === 'failed') {
     return await failAfterWrites(ctx, `the bake failed: ${failingChecks(outcome)}`, {
       plan,
       written,
       bake: outcome,
+      replicated,
     });
   }
   // Inconclusive: traffic is on v2 and nothing says it is wrong, but nothing proves it right either.
   throw new CutoverFailed(
     `Cutover of ${config.environment} completed (${describeEvent(completed)}) but its bake is inconclusive: ` +
       `${failingChecks(outcome)}. Traffic stays on v2; check the figures, and roll back with ${ctx.rollbackCommand} if they are wrong.`,
-    { cutOver: true, bake: outcome, plan, event: verdict, written },
+    { cutOver: true, bake: outcome, plan, event: verdict, written, ...writes },
   );
 }
 
@@ -223,9 +242,21 @@ export async function cutOver(ctx: CutoverContext): Promise<CutoverResult> {
 async function failAfterWrites(
   ctx: CutoverContext,
   reason: string,
-  done: { plan: CutoverPlan; written: WrittenParameter[]; bake?: BakeOutcome },
+  done: {
+    plan: CutoverPlan;
+    written: WrittenParameter[];
+    bake?: BakeOutcome;
+    replicated?: ReplicatedCutover | undefined;
+  },
 ): Promise<never> {
   const { config, ledger, options, log } = ctx;
+  // A pause that took v1's writes gives them back first, whatever follows: v1 may serve again at once.
+  await done.replicated?.undo().catch((error: unknown) => {
+    log(
+      `Could not give v1 its writes back: ${(error as Error).message}; the rollback grants them from the ledger`,
+    );
+  });
+  const when = done.written.length > 0 ? 'after the parameters changed' : 'before any parameter changed';
   if (!options.autoRollback) {
     const event = await ledger
       .append({ type: CUTOVER_EVENTS.failed, data: { reason } })
@@ -234,7 +265,7 @@ async function failAfterWrites(
         return undefined;
       });
     throw new CutoverFailed(
-      `Cutover of ${config.environment} failed after the parameters changed: ${reason}. auto-rollback is off, so ` +
+      `Cutover of ${config.environment} failed ${when}: ${reason}. auto-rollback is off, so ` +
         `nothing was undone: roll back with ${ctx.rollbackCommand}`,
       {
         cutOver: done.written.length > 0,

@@ -12,3 +12,10 @@ export { cutoverFingerprint } from './fingerprint.js';
 export { recordedParameters, type RecordedParameter } from './events.js';
 export { rollbackCommand, writeCutoverSummary, writeRollbackSummary } from './summary.js';
 export type { BakeOutcome } from './bake.js';
+export {
+  WRITE_EVENTS,
+  WRITE_STRATEGIES,
+  type WriteStrategyInput,
+  type WriteStrategyOptions,
+  type WriteStrategyOutcome,
+} from './write-strategy.js';

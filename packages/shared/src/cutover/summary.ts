@@ -35,6 +35,17 @@ export async function writeCutoverSummary(
       ),
     );
   }
+  if (result.writes) {
+    const w = result.writes;
+    summary.addHeading(cell(`Writes during the cutover: ${w.strategy}`), 3);
+    summary.addList([
+      ...(w.pauseMs !== undefined ? [cell(`write pause: ${w.pauseMs} ms (refresh excluded)`)] : []),
+      ...(w.stopped
+        ? [cell(`replication drained to ${w.stopped.lsn} and stopped; slot and subscription dropped`)]
+        : []),
+      cell(w.conflicts.length === 0 ? 'no conflict' : `conflicts: ${w.conflicts.join('; ')}`),
+    ]);
+  }
   if (result.bake) {
     summary.addHeading(cell(`Bake: ${result.bake.verdict}`), 3);
     summary.addTable([

@@ -29,7 +29,7 @@ export function previewCleanup(
   clients: CleanupClients,
   ledger: Ledger,
   run: RunContext,
-  options: CleanupPreviewOptions,
+  options: CleanupPreviewOptions & Pick<CleanupOptions, 'sslMode'> & { mask(secret: string): void },
 ): Promise<CleanupResult> {
   return cleanUp({
     config,
@@ -39,6 +39,7 @@ export function previewCleanup(
     // Outside the gate on purpose: the approval guard is left out of the preview (APPLY_TIME_GUARDS).
     gate: () => Promise.resolve({ inActions: false }),
     log: () => undefined,
+    mask: options.mask,
     options: {
       ...options,
       confirm: '',
@@ -46,6 +47,7 @@ export function previewCleanup(
       retainDays: 90,
       approvalEnvironment: `${config.environment}-v1-cleanup`,
       waitSeconds: 0,
+      sslMode: options.sslMode,
     },
   });
 }

@@ -50,7 +50,11 @@ export async function buildPreview(ctx: PreviewContext): Promise<Omit<PreviewCon
     previewData(config, clients, { sslMode: options.sslMode, mask }),
     ctx.ledger.read().then((view) => previewCutover(config, clients, view, { ...options.cutover, mask })),
     options.cleanup
-      ? previewCleanup(config, clients, ctx.ledger, ctx.run, options.cleanup).catch(problem)
+      ? previewCleanup(config, clients, ctx.ledger, ctx.run, {
+          ...options.cleanup,
+          sslMode: options.sslMode,
+          mask,
+        }).catch(problem)
       : Promise.resolve(undefined),
   ]);
   return {

@@ -7,7 +7,8 @@ import { describeCluster } from './aurora.js';
 import { readDatabaseSecret } from './secret.js';
 
 export interface EndpointOptions {
-  clients: AwsClients;
+  /** Only DescribeDBClusters and GetSecretValue are called. */
+  clients: Pick<AwsClients, 'rds' | 'secretsManager'>;
   config: MigrationConfig;
   side: 'v1' | 'v2';
   sslMode: SslMode;

@@ -19,6 +19,7 @@ import {
 } from '../resources/parameter-writes.js';
 import { cancelActiveRefreshes, refreshBothGroups } from '../cutover/refreshes.js';
 import { restoreFromInputs, restoreFromLedger, type ExplicitV1, type RestorePlan } from './restore-plan.js';
+import { planRollbackReplication } from './replication.js';
 import { confirmTrafficReturned, type TrafficProof } from './traffic.js';
 import { measureWritesAtRisk, type WritesAtRisk } from './writes-at-risk.js';
 
@@ -86,6 +87,12 @@ export async function rollBack(ctx: RollbackContext): Promise<RollbackResult> {
       : 'No cutover is recorded in the ledger; restoring the v1 values given as inputs:',
   );
   for (const write of plan.writes) log(`  ${describeWrite(write)}`);
+  const replication = await planRollbackReplication(
+    { config, clients, sslMode: options.sslMode, mask: ctx.mask, log },
+    view,
+    state,
+  );
+  for (const line of replication?.lines ?? []) log(`  ${line}`);
   if (options.dryRun) {
     return {
       rolledBack: false,
@@ -133,6 +140,8 @@ export async function rollBack(ctx: RollbackContext): Promise<RollbackResult> {
     data: { parameters: restored.map(writtenRecord), parametersRestoredMs },
     requestIds: restored.flatMap((w) => (w.requestId ? [w.requestId] : [])),
   });
+  // Before the refreshes bring the application back to v1: it must be able to write there.
+  await replication?.apply((event) => ledger.append(event));
 
   const refreshes = await refreshBothGroups(config, clients, options.refresh, options.refreshTimeoutMs, log);
   const traffic = await confirmTrafficReturned(clients.cloudwatch(config.regions.primary), {

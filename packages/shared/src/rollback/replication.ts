@@ -1,0 +1,170 @@
+import type pg from 'pg';
+import type { AwsClients } from '../aws/clients.js';
+import type { MigrationConfig } from '../config/types.js';
+import { connectPostgres, withPostgres } from '../data/postgres/connection.js';
+import type { SslMode } from '../data/ssl-mode.js';
+import { VerdictError } from '../errors/index.js';
+import type { CutoverState } from '../cutover/state.js';
+import { WRITE_EVENTS } from '../cutover/write-strategy.js';
+import type { JsonObject, LedgerEventDraft } from '../ledger/event.js';
+import type { LedgerView } from '../ledger/view.js';
+import {
+  dropSlotAndPublication,
+  dropSubscription,
+  findLeftovers,
+  replicationNames,
+  resumeWrites,
+  type Leftovers,
+  type RevokedPrivilege,
+} from '../replication/postgres/index.js';
+import { REPLICATION_EVENTS, replicationInLedger } from '../replication/running.js';
+import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
+
+/*
+ * What a rollback must undo of the write strategy, besides the parameters: a `pause` that took v1's write
+ * privileges gives them back (else the application returns to a v1 that refuses every write), and a
+ * replication the failed cutover had not stopped yet is stopped (its slot would otherwise fill v1's
+ * storage, and v1's writes would keep landing on a v2 nobody reads). A slot, subscription or publication
+ * still there although the ledger says replication stopped is nobody's: refused, named, with the
+ * statements that drop it, before anything changes.
+ */
+
+export interface RollbackReplicationContext {
+  config: MigrationConfig;
+  clients: AwsClients;
+  sslMode: SslMode;
+  mask(secret: string): void;
+  log(line: string): void;
+}
+
+export interface RollbackReplicationPlan {
+  lines: string[];
+  /** Carries the plan out; each step recorded through `record`. */
+  apply(record: (event: LedgerEventDraft) => Promise<unknown>): Promise<void>;
+}
+
+export async function planRollbackReplication(
+  ctx: RollbackReplicationContext,
+  view: LedgerView,
+  state: CutoverState,
+): Promise<RollbackReplicationPlan | undefined> {
+  const revoked = state.phase === 'cut-over' ? pausedWrites(view, state.started) : [];
+  const everReplicated = view.latest([REPLICATION_EVENTS.slotCreated, REPLICATION_EVENTS.started]);
+  if (revoked.length === 0 && !everReplicated) return undefined;
+  const names = replicationNames(ctx.config.environment);
+  const endpoint = (side: 'v1' | 'v2') => resolveDatabaseEndpoint({ ...ctx, side });
+  const v1 = await endpoint('v1');
+  let leftovers: Leftovers = { slots: [], subscriptions: [], publications: [] };
+  if (everReplicated) {
+    leftovers = await withPostgres(
+      v1,
+      async (a) => {
+        // v2 may be why the rollback runs: what it holds is read when it answers, never required.
+        const b = await endpoint('v2')
+          .then((e) => connectPostgres(e, 'rollback replication check'))
+          .catch(() => undefined);
+        try {
+          return await findLeftovers(a, b);
+        } finally {
+          await b?.end().catch(() => undefined);
+        }
+      },
+      'rollback replication check',
+    );
+  }
+  const objects = [
+    ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
+    ...leftovers.slots.map(
+      (s) =>
+        `slot ${s.name} on v1${s.retainedBytes !== null ? ` (retaining ${s.retainedBytes.toLocaleString('en-US')} bytes of WAL)` : ''}`,
+    ),
+    ...leftovers.publications.map((p) => `publication ${p} on v1`),
+  ];
+  const running = replicationInLedger(view);
+  const stopIt = objects.length > 0 && running !== undefined && state.phase === 'cut-over';
+  if (objects.length > 0 && !running) {
+    throw new VerdictError(
+      `Rollback refused: replication is recorded as stopped, yet ${objects.join(', ')} remain. A slot left on v1 ` +
+        'keeps its WAL and fills the storage. Drop them (on v2: ALTER SUBSCRIPTION … DISABLE; ALTER SUBSCRIPTION … ' +
+        `SET (slot_name = NONE); DROP SUBSCRIPTION …; on v1: SELECT pg_drop_replication_slot('${names.slot}'); ` +
+        `DROP PUBLICATION ${names.publication};), then run the rollback again. Nothing was changed.`,
+    );
+  }
+  const lines = [
+    ...(revoked.length > 0
+      ? [
+          `v1's write privileges the pause revoked granted back: ${revoked.map((r) => `${r.privileges.join(', ')} on ${r.schema}.${r.table} to ${r.role}`).join('; ')}`,
+        ]
+      : []),
+    ...(stopIt
+      ? [`replication stopped: ${objects.join(', ')} dropped (v2 is left behind, nothing more reaches it)`]
+      : []),
+  ];
+  if (lines.length === 0) return undefined;
+  return {
+    lines,
+    async apply(record) {
+      if (revoked.length > 0) {
+        await withPostgres(v1, (c) => resumeWrites(c, revoked), 'rollback resume writes');
+        await record({
+          type: WRITE_EVENTS.writesResumed,
+          data: { revoked: revoked as unknown as JsonObject[] },
+        });
+        ctx.log(
+          "v1 takes the application's writes again: the privileges the pause revoked are granted back.",
+        );
+      }
+      if (stopIt) {
+        await stopReplication(ctx, v1, names);
+        await record({
+          type: REPLICATION_EVENTS.stopped,
+          data: { reason: 'rollback', slot: names.slot, subscription: names.subscription },
+        });
+        ctx.log(
+          `Replication stopped: subscription ${names.subscription}, slot ${names.slot} and publication dropped.`,
+        );
+      }
+    },
+  };
+}
+
+/** The privileges a pause of this cutover revoked and no later event gave back. */
+function pausedWrites(view: LedgerView, started: { sequence: number }): RevokedPrivilege[] {
+  const events = view.events.filter((e) => e.sequence > started.sequence);
+  const paused = events.filter((e) => e.type === WRITE_EVENTS.writesPaused).at(-1);
+  if (!paused) return [];
+  if (events.some((e) => e.type === WRITE_EVENTS.writesResumed && e.sequence > paused.sequence)) return [];
+  return (paused.data['revoked'] as unknown as RevokedPrivilege[] | undefined) ?? [];
+}
+
+/**
+ * Drops the subscription when v2 answers, then the slot: a walsender still streaming to an unreachable v2
+ * is ended first, so that the slot can go.
+ */
+async function stopReplication(
+  ctx: RollbackReplicationContext,
+  v1: Parameters<typeof withPostgres>[0],
+  names: ReturnType<typeof replicationNames>,
+): Promise<void> {
+  const v2 = await resolveDatabaseEndpoint({ ...ctx, side: 'v2' });
+  await withPostgres(v2, (c) => dropSubscription(c, names), 'rollback stop replication').catch(
+    (error: unknown) => {
+      ctx.log(
+        `Could not drop the subscription ${names.subscription} on v2 (${(error as Error).message}); ` +
+          'its slot on v1 is dropped anyway, and the subscription only logs errors until it is dropped by hand',
+      );
+    },
+  );
+  await withPostgres(
+    v1,
+    async (c: pg.Client) => {
+      await c.query(
+        `SELECT pg_catalog.pg_terminate_backend(active_pid) FROM pg_catalog.pg_replication_slots
+          WHERE slot_name = $1 AND active_pid IS NOT NULL`,
+        [names.slot],
+      );
+      await dropSlotAndPublication(c, names);
+    },
+    'rollback stop replication',
+  );
+}
