@@ -13,7 +13,10 @@
  * parity names it and the cutover does not run), Phase 3 (cutover with a short bake, rollback, parity and
  * cutover again), Phase 4 (a cleanup tried at once and refused, seven days let pass on the sandbox's clock,
  * the cleanup's dry run with its plan, the cleanup, its CHANGELOG entry), and a second environment
- * (`staging`, its own lab) whose v2 is unhealthy: its cutover bakes, fails and rolls back by itself.
+ * (`staging`, its own lab) whose v2 is unhealthy: its cutover bakes, fails and rolls back by itself; and
+ * a third (`prod`) migrated while its application writes throughout: copy with logical replication,
+ * parity at a consistent cut, cutover with write-strategy overlap, every acknowledged write found on v2
+ * and counted.
  * `--workflows <dir>` rehearses the workflow files of another folder (a copy being changed) instead.
  * `--v1-database-url` / `--v2-database-url` point the clusters at PostgreSQL servers the user already runs
  * (a restored copy of production, an empty server): nothing is seeded into or changed in v1 given that way.
@@ -25,6 +28,7 @@ import { runDispatches, runnerFor, WORKFLOWS } from './rehearse/dispatch.js';
 import { lifecycle, schemaMode, unhealthyLifecycle, VARIABLES } from './rehearse/lifecycle.js';
 import { printLedger } from './rehearse/print.js';
 import { runPreview } from './rehearse/preview.js';
+import { countLostWrites, REPLICATED_VARIABLES, replicatedLifecycle } from './rehearse/replicated.js';
 
 /** After the automatic rollback: every parameter the application reads names v1 again. */
 function parametersOnV1(lab: Lab): boolean {
@@ -94,6 +98,26 @@ async function main(): Promise<number> {
       await printLedger(unhealthy);
     } finally {
       await unhealthy.stop();
+    }
+  }
+  if (ok) {
+    const live = environment === 'prod' ? 'prod-2' : 'prod';
+    console.log(
+      `\nA third environment, "${live}", migrated while its application writes (logical replication, cutover overlap)…`,
+    );
+    const replicated = await startLab({ environment: live, scenario: 'payments-world-replication' });
+    try {
+      ok =
+        (await runDispatches(
+          replicated,
+          runnerFor(replicated, live, REPLICATED_VARIABLES),
+          replicatedLifecycle(live),
+          workflows,
+        )) && (await countLostWrites(replicated));
+      await printLedger(replicated);
+    } finally {
+      await replicated.sandbox.fleet.stopWriteLoad();
+      await replicated.stop();
     }
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

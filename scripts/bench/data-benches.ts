@@ -4,4 +4,5 @@ export const dataBenches: Record<string, () => Promise<boolean>> = {
   postgres: async () => (await import('./postgres-copy.js')).benchPostgresCopy(),
   parity: async () => (await import('./parity.js')).benchParity(),
   rollback: async () => (await import('./rollback.js')).benchRollback(),
+  replication: async () => (await import('./replication.js')).benchReplication(),
 };

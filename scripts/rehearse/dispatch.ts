@@ -38,6 +38,8 @@ export const REVIEWER = 'dba-lead';
 export interface EnvironmentVariables {
   /** Variables of `<env>`, the environment of verify, copy and parity: e.g. DB_MIGRATION_PARITY_RANGES. */
   environment?: Record<string, string>;
+  /** Variables of `<env>-cutover`, e.g. DB_MIGRATION_WRITE_STRATEGY. */
+  cutover?: Record<string, string>;
   /** Variables of `<env>-v1-cleanup`, e.g. DB_MIGRATION_ARCHIVE_BUCKET. */
   cleanup?: Record<string, string>;
 }
@@ -60,7 +62,7 @@ export function runnerFor(
     vars: { DB_MIGRATION_PREVIEW_ROLE_ARN: `arn:aws:iam::${ACCOUNT_ID}:role/db-migration-preview` },
     environments: {
       [environment]: { vars: { ...role, ...variables.environment } },
-      [`${environment}-cutover`]: { reviewers: [REVIEWER], vars: role },
+      [`${environment}-cutover`]: { reviewers: [REVIEWER], vars: { ...role, ...variables.cutover } },
       [`${environment}-v1-cleanup`]: { reviewers: [REVIEWER], vars: { ...role, ...variables.cleanup } },
     },
     onStep: printStep,
