@@ -95928,7 +95928,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _dbmig_shared__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7395);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9103);
 
 
 await (0,_dbmig_shared__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('rollback', _main_js__WEBPACK_IMPORTED_MODULE_0__/* .rollbackAction */ .R);
@@ -95938,7 +95938,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7395:
+/***/ 9103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -105589,83 +105589,6 @@ function names_replicationNames(environment) {
     return { slot: base, publication: base, subscription: base };
 }
 
-;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/teardown.ts
-
-
-/*
- * Stopping replication removes everything it created (replication.md §1.7): a slot left on v1 keeps WAL
- * and catalog rows forever and fills v1's storage. The subscription is detached from its slot before it is
- * dropped, so that dropping it never depends on reaching v1, and the slot is then dropped on v1 directly.
- * Every step is idempotent: a stop that died half-way is finished by the next one.
- */
-async function dropSubscription(v2, names) {
-    const exists = await v2.query('SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = $1', [
-        names.subscription,
-    ]);
-    if (!exists.rowCount)
-        return false;
-    const sub = esm.escapeIdentifier(names.subscription);
-    // DROP SUBSCRIPTION cannot run in a transaction block: three statements, one at a time.
-    await v2.query(`ALTER SUBSCRIPTION ${sub} DISABLE`);
-    await v2.query(`ALTER SUBSCRIPTION ${sub} SET (slot_name = NONE)`);
-    await v2.query(`DROP SUBSCRIPTION ${sub}`);
-    return true;
-}
-/**
- * Drops the slot and the publication on v1. A slot still active (the walsender of a just-disabled
- * subscription has not exited yet) is waited for, up to `timeoutMs`.
- */
-async function dropSlotAndPublication(v1, names, options = {}) {
-    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-    let slot = false;
-    for (;;) {
-        const { rows } = await v1.query('SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1', [names.slot]);
-        if (rows.length === 0)
-            break;
-        const pid = rows[0].active_pid;
-        if (pid === null) {
-            await v1.query('SELECT pg_catalog.pg_drop_replication_slot($1)', [names.slot]);
-            slot = true;
-            break;
-        }
-        if (Date.now() > deadline) {
-            throw new Error(`the replication slot ${names.slot} on v1 is still in use by process ${pid}: stop what streams from it ` +
-                `(a subscription on v2?), then \`SELECT pg_drop_replication_slot('${names.slot}')\` on v1`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const dropped = await v1.query(`SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = $1`, [
-        names.publication,
-    ]);
-    if (dropped.rowCount)
-        await v1.query(`DROP PUBLICATION ${esm.escapeIdentifier(names.publication)}`);
-    return { slot, publication: Boolean(dropped.rowCount) };
-}
-/** What replication left behind: rollback and cleanup refuse while any of it remains. */
-async function teardown_findLeftovers(v1, v2) {
-    const like = `${REPLICATION_PREFIX.replace(/_/g, '\\_')}%`;
-    const [slots, publications, subscriptions] = await Promise.all([
-        v1.query(`SELECT slot_name AS name, active,
-              pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::text AS retained
-         FROM pg_catalog.pg_replication_slots WHERE slot_name LIKE $1 ORDER BY 1`, [like]),
-        v1.query('SELECT pubname AS name FROM pg_catalog.pg_publication WHERE pubname LIKE $1 ORDER BY 1', [like]),
-        v2
-            ? v2.query(`SELECT subname AS name FROM pg_catalog.pg_subscription
-            WHERE subname LIKE $1 AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
-            ORDER BY 1`, [like])
-            : Promise.resolve({ rows: [] }),
-    ]);
-    return {
-        slots: slots.rows.map((s) => ({
-            name: s.name,
-            active: s.active,
-            retainedBytes: s.retained === null ? null : Number(s.retained),
-        })),
-        publications: publications.rows.map((p) => p.name),
-        subscriptions: subscriptions.rows.map((s) => s.name),
-    };
-}
-
 ;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/pause.ts
 
 
@@ -105757,13 +105680,24 @@ async function pause_pauseWrites(v1, names, roles, onRevoking) {
     const terminated = await endSessions(v1, roles);
     return { revoked, terminated, pausedAt };
 }
-/** Ends the roles' sessions on v1's database (not the toolkit's, not walsenders): open transactions roll back. */
+/** How long each ended session may take to exit: its COMMIT in progress either lands or rolls back by then. */
+const EXIT_TIMEOUT_MS = 10_000;
+/**
+ * Ends the roles' sessions on v1's database (not the toolkit's, not walsenders) and waits until each has
+ * exited: a backend signalled in the middle of its COMMIT may still commit, and the drain that follows
+ * reads v1's WAL position as its target, which must come after every commit the application was told of.
+ */
 async function endSessions(v1, roles) {
-    const { rows } = await v1.query(`SELECT pg_catalog.pg_terminate_backend(pid) AS ended
+    const { rows } = await v1.query(`SELECT pid, pg_catalog.pg_terminate_backend(pid, $2) AS ended
        FROM pg_catalog.pg_stat_activity
       WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()
-        AND usename = ANY($1::text[]) AND coalesce(application_name, '') NOT LIKE 'db-migration-toolkit%'`, [roles]);
-    return rows.filter((r) => r.ended).length;
+        AND usename = ANY($1::text[]) AND coalesce(application_name, '') NOT LIKE 'db-migration-toolkit%'`, [roles, EXIT_TIMEOUT_MS]);
+    const lingering = rows.filter((r) => !r.ended).map((r) => r.pid);
+    if (lingering.length > 0) {
+        throw new Error(`the application's session(s) ${lingering.join(', ')} on v1 did not exit within ${EXIT_TIMEOUT_MS / 1000} s of being ` +
+            'terminated: a commit may still land after the drain; the cutover stops here');
+    }
+    return rows.length;
 }
 /** Grants back what pauseWrites revoked; granting a privilege held already changes nothing, so it is safe to repeat. */
 async function pause_resumeWrites(v1, revoked) {
@@ -105772,54 +105706,81 @@ async function pause_resumeWrites(v1, revoked) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/shared/src/replication/running.ts
-
-
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/postgres/teardown.ts
 
 
 /*
- * Whether the logical replication migrate-data started still runs. The ledger says it was started; only
- * the servers say whether its slot and subscription are still there (a DBA may have stopped it by hand,
- * and nothing then records the stop). A phase that must not run beside it asks both.
+ * Stopping replication removes everything it created (replication.md §1.7): a slot left on v1 keeps WAL
+ * and catalog rows forever and fills v1's storage. The subscription is detached from its slot before it is
+ * dropped, so that dropping it never depends on reaching v1, and the slot is then dropped on v1 directly.
+ * Every step is idempotent: a stop that died half-way is finished by the next one.
  */
-const running_REPLICATION_EVENTS = {
-    slotCreated: 'replication-slot-created',
-    started: 'replication-started',
-    stopped: 'replication-stopped',
-};
-/** The newest start of replication with no stop recorded after it. */
-function replicationInLedger(view) {
-    const start = view.latest([running_REPLICATION_EVENTS.slotCreated, running_REPLICATION_EVENTS.started]);
-    if (!start)
-        return undefined;
-    return view.since(start, [running_REPLICATION_EVENTS.stopped]).length > 0 ? undefined : start;
+async function dropSubscription(v2, names) {
+    const exists = await v2.query('SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = $1', [
+        names.subscription,
+    ]);
+    if (!exists.rowCount)
+        return false;
+    const sub = esm.escapeIdentifier(names.subscription);
+    // DROP SUBSCRIPTION cannot run in a transaction block: three statements, one at a time.
+    await v2.query(`ALTER SUBSCRIPTION ${sub} DISABLE`);
+    await v2.query(`ALTER SUBSCRIPTION ${sub} SET (slot_name = NONE)`);
+    await v2.query(`DROP SUBSCRIPTION ${sub}`);
+    return true;
 }
-async function running_runningReplication(view, ctx) {
-    const event = replicationInLedger(view);
-    if (!event)
-        return undefined;
-    const names = replicationNames(ctx.config.environment);
-    const endpoint = (side) => resolveDatabaseEndpoint({ ...ctx, side, sslMode: ctx.sslMode });
-    const [v1, v2] = await Promise.all([endpoint('v1'), endpoint('v2')]);
-    const leftovers = await withPostgres(v1, (a) => withPostgres(v2, (b) => findLeftovers(a, b), 'replication check'), 'replication check');
-    const objects = [
-        ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
-        ...leftovers.slots.map((s) => `slot ${s.name} on v1${s.active ? ' (streaming)' : ''}`),
-        ...leftovers.publications.map((p) => `publication ${p} on v1`),
-    ];
-    if (objects.length === 0)
-        return undefined;
+/**
+ * Drops the slot and the publication on v1. A slot still active (the walsender of a just-disabled
+ * subscription has not exited yet) is waited for, up to `timeoutMs`.
+ */
+async function dropSlotAndPublication(v1, names, options = {}) {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    let slot = false;
+    for (;;) {
+        const { rows } = await v1.query('SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1', [names.slot]);
+        if (rows.length === 0)
+            break;
+        const pid = rows[0].active_pid;
+        if (pid === null) {
+            await v1.query('SELECT pg_catalog.pg_drop_replication_slot($1)', [names.slot]);
+            slot = true;
+            break;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`the replication slot ${names.slot} on v1 is still in use by process ${pid}: stop what streams from it ` +
+                `(a subscription on v2?), then \`SELECT pg_drop_replication_slot('${names.slot}')\` on v1`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const dropped = await v1.query(`SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = $1`, [
+        names.publication,
+    ]);
+    if (dropped.rowCount)
+        await v1.query(`DROP PUBLICATION ${esm.escapeIdentifier(names.publication)}`);
+    return { slot, publication: Boolean(dropped.rowCount) };
+}
+/** What replication left behind: rollback and cleanup refuse while any of it remains. */
+async function findLeftovers(v1, v2) {
+    const like = `${REPLICATION_PREFIX.replace(/_/g, '\\_')}%`;
+    const [slots, publications, subscriptions] = await Promise.all([
+        v1.query(`SELECT slot_name AS name, active,
+              pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::text AS retained
+         FROM pg_catalog.pg_replication_slots WHERE slot_name LIKE $1 ORDER BY 1`, [like]),
+        v1.query('SELECT pubname AS name FROM pg_catalog.pg_publication WHERE pubname LIKE $1 ORDER BY 1', [like]),
+        v2
+            ? v2.query(`SELECT subname AS name FROM pg_catalog.pg_subscription
+            WHERE subname LIKE $1 AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+            ORDER BY 1`, [like])
+            : Promise.resolve({ rows: [] }),
+    ]);
     return {
-        event,
-        objects,
-        stop: [
-            `on v2: ALTER SUBSCRIPTION ${names.subscription} DISABLE; ALTER SUBSCRIPTION ${names.subscription} SET (slot_name = NONE); DROP SUBSCRIPTION ${names.subscription};`,
-            `on v1: SELECT pg_drop_replication_slot('${names.slot}'); DROP PUBLICATION ${names.publication};`,
-        ],
+        slots: slots.rows.map((s) => ({
+            name: s.name,
+            active: s.active,
+            retainedBytes: s.retained === null ? null : Number(s.retained),
+        })),
+        publications: publications.rows.map((p) => p.name),
+        subscriptions: subscriptions.rows.map((s) => s.name),
     };
-}
-function running_describeRunningReplication(running) {
-    return `logical replication from v1 to v2 is running (${describeEvent(running.event)}; ${running.objects.join(', ')})`;
 }
 
 ;// CONCATENATED MODULE: ../../packages/shared/src/resources/aurora.ts
@@ -105950,7 +105911,80 @@ async function database_endpoint_resolveDatabaseEndpoint(options) {
     };
 }
 
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/leftovers.ts
+
+
+
+async function leftovers_readLeftovers(ctx, purpose) {
+    const endpoint = (side) => database_endpoint_resolveDatabaseEndpoint({ ...ctx, side });
+    return connection_withPostgres(await endpoint('v1'), async (v1) => {
+        const v2 = await endpoint('v2')
+            .then((e) => connectPostgres(e, purpose))
+            .catch(() => undefined);
+        try {
+            return await findLeftovers(v1, v2);
+        }
+        finally {
+            await v2?.end().catch(() => undefined);
+        }
+    }, purpose);
+}
+/** Each object, e.g. `slot dbmig_dev on v1 (retaining 1,024 bytes of WAL)`. */
+function leftovers_describeLeftovers(leftovers) {
+    return [
+        ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
+        ...leftovers.slots.map((s) => `slot ${s.name} on v1` +
+            (s.active ? ' (streaming)' : '') +
+            (!s.active && s.retainedBytes !== null
+                ? ` (retaining ${s.retainedBytes.toLocaleString('en-US')} bytes of WAL)`
+                : '')),
+        ...leftovers.publications.map((p) => `publication ${p} on v1`),
+    ];
+}
+/** The statements that stop replication by hand, v2's first. */
+function leftovers_stopStatements(names) {
+    return [
+        `on v2: ALTER SUBSCRIPTION ${names.subscription} DISABLE; ALTER SUBSCRIPTION ${names.subscription} SET (slot_name = NONE); DROP SUBSCRIPTION ${names.subscription};`,
+        `on v1: SELECT pg_drop_replication_slot('${names.slot}'); DROP PUBLICATION ${names.publication};`,
+    ];
+}
+
+;// CONCATENATED MODULE: ../../packages/shared/src/replication/running.ts
+
+
+
+/*
+ * Whether the logical replication migrate-data started still runs. The ledger says it was started; only
+ * the servers say whether its slot and subscription are still there (a DBA may have stopped it by hand,
+ * and nothing then records the stop). A phase that must not run beside it asks both.
+ */
+const running_REPLICATION_EVENTS = {
+    slotCreated: 'replication-slot-created',
+    started: 'replication-started',
+    stopped: 'replication-stopped',
+};
+/** The newest start of replication with no stop recorded after it. */
+function replicationInLedger(view) {
+    const start = view.latest([running_REPLICATION_EVENTS.slotCreated, running_REPLICATION_EVENTS.started]);
+    if (!start)
+        return undefined;
+    return view.since(start, [running_REPLICATION_EVENTS.stopped]).length > 0 ? undefined : start;
+}
+async function running_runningReplication(view, ctx) {
+    const event = replicationInLedger(view);
+    if (!event)
+        return undefined;
+    const objects = describeLeftovers(await readLeftovers(ctx, 'replication check'));
+    if (objects.length === 0)
+        return undefined;
+    return { event, objects, stop: stopStatements(replicationNames(ctx.config.environment)) };
+}
+function running_describeRunningReplication(running) {
+    return `logical replication from v1 to v2 is running (${describeEvent(running.event)}; ${running.objects.join(', ')})`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/shared/src/rollback/replication.ts
+
 
 
 
@@ -105965,33 +105999,15 @@ async function planRollbackReplication(ctx, view, state) {
     const names = names_replicationNames(ctx.config.environment);
     const endpoint = (side) => database_endpoint_resolveDatabaseEndpoint({ ...ctx, side });
     const v1 = await endpoint('v1');
-    let leftovers = { slots: [], subscriptions: [], publications: [] };
-    if (everReplicated) {
-        leftovers = await connection_withPostgres(v1, async (a) => {
-            // v2 may be why the rollback runs: what it holds is read when it answers, never required.
-            const b = await endpoint('v2')
-                .then((e) => connectPostgres(e, 'rollback replication check'))
-                .catch(() => undefined);
-            try {
-                return await teardown_findLeftovers(a, b);
-            }
-            finally {
-                await b?.end().catch(() => undefined);
-            }
-        }, 'rollback replication check');
-    }
-    const objects = [
-        ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
-        ...leftovers.slots.map((s) => `slot ${s.name} on v1${s.retainedBytes !== null ? ` (retaining ${s.retainedBytes.toLocaleString('en-US')} bytes of WAL)` : ''}`),
-        ...leftovers.publications.map((p) => `publication ${p} on v1`),
-    ];
+    const objects = everReplicated
+        ? leftovers_describeLeftovers(await leftovers_readLeftovers(ctx, 'rollback replication check'))
+        : [];
     const running = replicationInLedger(view);
     const stopIt = objects.length > 0 && running !== undefined && state.phase === 'cut-over';
     if (objects.length > 0 && !running) {
         throw new verdict_error/* VerdictError */.a(`Rollback refused: replication is recorded as stopped, yet ${objects.join(', ')} remain. A slot left on v1 ` +
-            'keeps its WAL and fills the storage. Drop them (on v2: ALTER SUBSCRIPTION … DISABLE; ALTER SUBSCRIPTION … ' +
-            `SET (slot_name = NONE); DROP SUBSCRIPTION …; on v1: SELECT pg_drop_replication_slot('${names.slot}'); ` +
-            `DROP PUBLICATION ${names.publication};), then run the rollback again. Nothing was changed.`);
+            `keeps its WAL and fills the storage. Drop them (${leftovers_stopStatements(names).join(' ')}), then run the ` +
+            'rollback again. Nothing was changed.');
     }
     const lines = [
         ...(revoked.length > 0

@@ -1,16 +1,11 @@
-import {
-  AutoScalingClient,
-  DescribeAutoScalingGroupsCommand,
-  DescribeInstanceRefreshesCommand,
-  StartInstanceRefreshCommand,
-  type InstanceRefresh,
-} from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLab, type Lab } from '../lab.js';
 import type { PostgresServer } from '../postgres/index.js';
 import { sandboxClient } from '../test-support.js';
+import { pointParametersAtV2, refresh } from './fleet.fixture.js';
 import { CONNECTIONS_PER_INSTANCE } from './index.js';
 
 /*
@@ -108,37 +103,6 @@ async function untilLatest(read: () => Promise<number[]>, value: number): Promis
     await sleep(100);
   }
   throw new Error(`the newest sample is ${values[0]}, not ${value}`);
-}
-
-/** Points the three parameters at v2, as the cutover's step 3.1 does, through SSM. */
-async function pointParametersAtV2(): Promise<void> {
-  const { config, databases } = lab;
-  const put = (Name: string, Type: 'String' | 'SecureString', Value: string) =>
-    ssm.send(new PutParameterCommand({ Name, Type, Value, Overwrite: true }));
-  await put(config.parameters.endpoint, 'SecureString', `${databases.v2.host}:${databases.v2.port}`);
-  await put(config.parameters.passwordSecret, 'String', config.v2.secret);
-  await put(config.parameters.dynamodbTable, 'String', config.v2.table);
-}
-
-async function refresh(client: AutoScalingClient, group: string): Promise<InstanceRefresh> {
-  const { InstanceRefreshId } = await client.send(
-    new StartInstanceRefreshCommand({
-      AutoScalingGroupName: group,
-      Preferences: { MinHealthyPercentage: 50, InstanceWarmup: 120 },
-    }),
-  );
-  for (let i = 0; i < 200; i++) {
-    const out = await client.send(
-      new DescribeInstanceRefreshesCommand({
-        AutoScalingGroupName: group,
-        InstanceRefreshIds: [InstanceRefreshId!],
-      }),
-    );
-    const found = out.InstanceRefreshes![0]!;
-    if (['Successful', 'Failed', 'Cancelled'].includes(found.Status!)) return found;
-    await sleep(100);
-  }
-  throw new Error(`the refresh of ${group} did not finish`);
 }
 
 function logMessages(region: string): string[] {
@@ -240,7 +204,7 @@ describe('the guide world', () => {
 
   test('a refresh after the cutover of the parameters moves the connections from v1 to v2', async () => {
     const { config, databases } = lab;
-    await pointParametersAtV2();
+    await pointParametersAtV2(lab, ssm);
     const [primary, dr] = await Promise.all([
       refresh(primaryAsg, config.autoScalingGroups.primary),
       refresh(drAsg, config.autoScalingGroups.dr),
@@ -297,7 +261,7 @@ describe('broken worlds', () => {
     await lab.load('v2-unhealthy');
     const { config } = lab;
     expect(logMessages(config.regions.primary).filter((m) => m.startsWith('ERROR'))).toEqual([]);
-    await pointParametersAtV2();
+    await pointParametersAtV2(lab, ssm);
     await refresh(primaryAsg, config.autoScalingGroups.primary);
     await sleep(1500);
     const errors = logMessages(config.regions.primary).filter((m) => m.startsWith('ERROR database'));
@@ -308,7 +272,7 @@ describe('broken worlds', () => {
   test('wrong-password: the instances cannot connect, log why without the password, and report Unhealthy', async () => {
     await lab.load('wrong-password');
     const { sandbox, config, databases } = lab;
-    await pointParametersAtV2();
+    await pointParametersAtV2(lab, ssm);
     await refresh(primaryAsg, config.autoScalingGroups.primary);
     await sleep(1500);
     const errors = logMessages(config.regions.primary).filter((m) =>

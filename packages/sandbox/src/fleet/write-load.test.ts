@@ -1,13 +1,10 @@
-import {
-  AutoScalingClient,
-  DescribeInstanceRefreshesCommand,
-  StartInstanceRefreshCommand,
-} from '@aws-sdk/client-auto-scaling';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLab, type Lab } from '../lab.js';
 import { applyPaymentsSchema } from '../scenarios/index.js';
 import { sandboxClient } from '../test-support.js';
+import { pointParametersAtV2, refresh } from './fleet.fixture.js';
 import { checkAcknowledgedWrites, type AcknowledgedWrite } from './index.js';
 
 /*
@@ -50,37 +47,6 @@ async function until(what: string, ready: () => boolean, ms = 10_000): Promise<v
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await sleep(50);
   }
-}
-
-/** Points the three parameters at v2, as the cutover's step 3.1 does, through SSM. */
-async function pointParametersAtV2(): Promise<void> {
-  const { config, databases } = lab;
-  const put = (Name: string, Type: 'String' | 'SecureString', Value: string) =>
-    ssm.send(new PutParameterCommand({ Name, Type, Value, Overwrite: true }));
-  await put(config.parameters.endpoint, 'SecureString', `${databases.v2.host}:${databases.v2.port}`);
-  await put(config.parameters.passwordSecret, 'String', config.v2.secret);
-  await put(config.parameters.dynamodbTable, 'String', config.v2.table);
-}
-
-async function refresh(client: AutoScalingClient, group: string): Promise<string | undefined> {
-  const { InstanceRefreshId } = await client.send(
-    new StartInstanceRefreshCommand({
-      AutoScalingGroupName: group,
-      Preferences: { MinHealthyPercentage: 50, InstanceWarmup: 120 },
-    }),
-  );
-  for (let i = 0; i < 200; i++) {
-    const out = await client.send(
-      new DescribeInstanceRefreshesCommand({
-        AutoScalingGroupName: group,
-        InstanceRefreshIds: [InstanceRefreshId!],
-      }),
-    );
-    const status = out.InstanceRefreshes![0]!.Status;
-    if (status && ['Successful', 'Failed', 'Cancelled'].includes(status)) return status;
-    await sleep(100);
-  }
-  throw new Error(`the refresh of ${group} did not finish`);
 }
 
 test('refuses a rate that is not a number above 0 and at most 100, naming writesPerSecond', () => {
@@ -313,12 +279,12 @@ test('a refresh to parameters that name v2 moves the writes there, once v2 has t
   const { config, databases } = lab;
   const before = fleet().writeLoadStats();
   fleet().startWriteLoad({ writesPerSecond: 10 });
-  await pointParametersAtV2();
+  await pointParametersAtV2(lab, ssm);
   const [primary, dr] = await Promise.all([
     refresh(primaryAsg, config.autoScalingGroups.primary),
     refresh(drAsg, config.autoScalingGroups.dr),
   ]);
-  expect([primary, dr]).toEqual(['Successful', 'Successful']);
+  expect([primary.Status, dr.Status]).toEqual(['Successful', 'Successful']);
   // The old instances finished their writes before they were terminated: none failed. The new ones
   // find no payments schema on v2, and write nothing, saying nothing.
   await sleep(1000);

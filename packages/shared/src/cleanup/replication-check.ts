@@ -1,12 +1,13 @@
-import type { AwsClients } from '../aws/clients.js';
-import type { MigrationConfig } from '../config/types.js';
-import { connectPostgres, withPostgres } from '../data/postgres/connection.js';
-import type { SslMode } from '../data/ssl-mode.js';
 import type { LedgerView } from '../ledger/view.js';
-import { findLeftovers, replicationNames } from '../replication/postgres/index.js';
+import {
+  describeLeftovers,
+  readLeftovers,
+  stopStatements,
+  type LeftoverContext,
+} from '../replication/leftovers.js';
+import { replicationNames } from '../replication/postgres/index.js';
 import { REPLICATION_EVENTS } from '../replication/running.js';
 import type { Check } from '../report/report.js';
-import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
 import type { V1Inventory } from './inventory.js';
 
 /*
@@ -17,12 +18,7 @@ import type { V1Inventory } from './inventory.js';
  * that never replicated needs no database connection to be cleaned up.
  */
 
-export interface ReplicationCheckContext {
-  config: MigrationConfig;
-  clients: Pick<AwsClients, 'rds' | 'secretsManager'>;
-  sslMode: SslMode;
-  mask(secret: string): void;
-}
+export type ReplicationCheckContext = LeftoverContext;
 
 export async function replicationLeftoversCheck(
   ctx: ReplicationCheckContext,
@@ -39,34 +35,13 @@ export async function replicationLeftoversCheck(
     resource: names.slot,
   };
   try {
-    const leftovers = await withPostgres(
-      await resolveDatabaseEndpoint({ ...ctx, side: 'v1' }),
-      async (v1) => {
-        const v2 = await resolveDatabaseEndpoint({ ...ctx, side: 'v2' })
-          .then((e) => connectPostgres(e, 'cleanup replication check'))
-          .catch(() => undefined);
-        try {
-          return await findLeftovers(v1, v2);
-        } finally {
-          await v2?.end().catch(() => undefined);
-        }
-      },
-      'cleanup replication check',
-    );
-    const objects = [
-      ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
-      ...leftovers.slots.map((s) => `slot ${s.name} on v1${s.active ? ' (streaming)' : ''}`),
-      ...leftovers.publications.map((p) => `publication ${p} on v1`),
-    ];
+    const objects = describeLeftovers(await readLeftovers(ctx, 'cleanup replication check'));
     if (objects.length === 0)
       return { ...base, status: 'pass', detail: 'Replication was stopped and left nothing.' };
     return {
       ...base,
       status: 'fail',
-      detail:
-        `${objects.join(', ')} remain. Stop replication first: on v2 ALTER SUBSCRIPTION ${names.subscription} DISABLE; ` +
-        `ALTER SUBSCRIPTION ${names.subscription} SET (slot_name = NONE); DROP SUBSCRIPTION ${names.subscription}; ` +
-        `on v1 SELECT pg_drop_replication_slot('${names.slot}'); DROP PUBLICATION ${names.publication};`,
+      detail: `${objects.join(', ')} remain. Stop replication first: ${stopStatements(names).join(' ')}`,
     };
   } catch (error) {
     return {

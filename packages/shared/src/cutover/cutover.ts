@@ -250,12 +250,16 @@ async function failAfterWrites(
   },
 ): Promise<never> {
   const { config, ledger, options, log } = ctx;
-  // A pause that took v1's writes gives them back first, whatever follows: v1 may serve again at once.
-  await done.replicated?.undo().catch((error: unknown) => {
-    log(
-      `Could not give v1 its writes back: ${(error as Error).message}; the rollback grants them from the ledger`,
-    );
-  });
+  // A pause that failed before the switch gives v1 its writes back at once: the application is still
+  // there. After the switch the rollback grants them back from the ledger, by itself or by hand; until
+  // then v1 stays read-only, so that nothing still pointed at it can write where nobody reads.
+  if (done.written.length === 0) {
+    await done.replicated?.undo().catch((error: unknown) => {
+      log(
+        `Could not give v1 its writes back: ${(error as Error).message}; the rollback grants them from the ledger`,
+      );
+    });
+  }
   const when = done.written.length > 0 ? 'after the parameters changed' : 'before any parameter changed';
   if (!options.autoRollback) {
     const event = await ledger

@@ -1,12 +1,11 @@
 import type { AwsClients } from '../aws/index.js';
 import type { MigrationConfig } from '../config/index.js';
-import { withPostgres, type PostgresEndpoint } from '../data/postgres/connection.js';
 import type { SslMode } from '../data/ssl-mode.js';
 import { describeEvent } from '../ledger/describe.js';
 import type { LedgerEvent } from '../ledger/event.js';
 import type { LedgerView } from '../ledger/view.js';
-import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
-import { findLeftovers, replicationNames } from './postgres/index.js';
+import { describeLeftovers, readLeftovers, stopStatements } from './leftovers.js';
+import { replicationNames } from './postgres/index.js';
 
 /*
  * Whether the logical replication migrate-data started still runs. The ledger says it was started; only
@@ -41,29 +40,9 @@ export async function runningReplication(
 ): Promise<RunningReplication | undefined> {
   const event = replicationInLedger(view);
   if (!event) return undefined;
-  const names = replicationNames(ctx.config.environment);
-  const endpoint = (side: 'v1' | 'v2'): Promise<PostgresEndpoint> =>
-    resolveDatabaseEndpoint({ ...ctx, side, sslMode: ctx.sslMode });
-  const [v1, v2] = await Promise.all([endpoint('v1'), endpoint('v2')]);
-  const leftovers = await withPostgres(
-    v1,
-    (a) => withPostgres(v2, (b) => findLeftovers(a, b), 'replication check'),
-    'replication check',
-  );
-  const objects = [
-    ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
-    ...leftovers.slots.map((s) => `slot ${s.name} on v1${s.active ? ' (streaming)' : ''}`),
-    ...leftovers.publications.map((p) => `publication ${p} on v1`),
-  ];
+  const objects = describeLeftovers(await readLeftovers(ctx, 'replication check'));
   if (objects.length === 0) return undefined;
-  return {
-    event,
-    objects,
-    stop: [
-      `on v2: ALTER SUBSCRIPTION ${names.subscription} DISABLE; ALTER SUBSCRIPTION ${names.subscription} SET (slot_name = NONE); DROP SUBSCRIPTION ${names.subscription};`,
-      `on v1: SELECT pg_drop_replication_slot('${names.slot}'); DROP PUBLICATION ${names.publication};`,
-    ],
-  };
+  return { event, objects, stop: stopStatements(replicationNames(ctx.config.environment)) };
 }
 
 export function describeRunningReplication(running: RunningReplication): string {

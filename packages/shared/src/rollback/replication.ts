@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { AwsClients } from '../aws/clients.js';
 import type { MigrationConfig } from '../config/types.js';
-import { connectPostgres, withPostgres } from '../data/postgres/connection.js';
+import { withPostgres } from '../data/postgres/connection.js';
 import type { SslMode } from '../data/ssl-mode.js';
 import { VerdictError } from '../errors/index.js';
 import type { CutoverState } from '../cutover/state.js';
@@ -11,12 +11,11 @@ import type { LedgerView } from '../ledger/view.js';
 import {
   dropSlotAndPublication,
   dropSubscription,
-  findLeftovers,
   replicationNames,
   resumeWrites,
-  type Leftovers,
   type RevokedPrivilege,
 } from '../replication/postgres/index.js';
+import { describeLeftovers, readLeftovers, stopStatements } from '../replication/leftovers.js';
 import { REPLICATION_EVENTS, replicationInLedger } from '../replication/running.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
 
@@ -54,40 +53,16 @@ export async function planRollbackReplication(
   const names = replicationNames(ctx.config.environment);
   const endpoint = (side: 'v1' | 'v2') => resolveDatabaseEndpoint({ ...ctx, side });
   const v1 = await endpoint('v1');
-  let leftovers: Leftovers = { slots: [], subscriptions: [], publications: [] };
-  if (everReplicated) {
-    leftovers = await withPostgres(
-      v1,
-      async (a) => {
-        // v2 may be why the rollback runs: what it holds is read when it answers, never required.
-        const b = await endpoint('v2')
-          .then((e) => connectPostgres(e, 'rollback replication check'))
-          .catch(() => undefined);
-        try {
-          return await findLeftovers(a, b);
-        } finally {
-          await b?.end().catch(() => undefined);
-        }
-      },
-      'rollback replication check',
-    );
-  }
-  const objects = [
-    ...leftovers.subscriptions.map((s) => `subscription ${s} on v2`),
-    ...leftovers.slots.map(
-      (s) =>
-        `slot ${s.name} on v1${s.retainedBytes !== null ? ` (retaining ${s.retainedBytes.toLocaleString('en-US')} bytes of WAL)` : ''}`,
-    ),
-    ...leftovers.publications.map((p) => `publication ${p} on v1`),
-  ];
+  const objects = everReplicated
+    ? describeLeftovers(await readLeftovers(ctx, 'rollback replication check'))
+    : [];
   const running = replicationInLedger(view);
   const stopIt = objects.length > 0 && running !== undefined && state.phase === 'cut-over';
   if (objects.length > 0 && !running) {
     throw new VerdictError(
       `Rollback refused: replication is recorded as stopped, yet ${objects.join(', ')} remain. A slot left on v1 ` +
-        'keeps its WAL and fills the storage. Drop them (on v2: ALTER SUBSCRIPTION … DISABLE; ALTER SUBSCRIPTION … ' +
-        `SET (slot_name = NONE); DROP SUBSCRIPTION …; on v1: SELECT pg_drop_replication_slot('${names.slot}'); ` +
-        `DROP PUBLICATION ${names.publication};), then run the rollback again. Nothing was changed.`,
+        `keeps its WAL and fills the storage. Drop them (${stopStatements(names).join(' ')}), then run the ` +
+        'rollback again. Nothing was changed.',
     );
   }
   const lines = [

@@ -88,8 +88,12 @@ export async function confirmCurrentPosition(
   options: CatchUpOptions,
 ): Promise<{ lsn: string; ms: number } | { lsn: string; behind: number }> {
   const started = Date.now();
-  const target = (await v1.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn'))
-    .rows[0]!.lsn;
+  // The insert position, not pg_current_wal_lsn (the write position): with synchronous_commit off, a
+  // COMMIT returns before its record is written out, and a target taken from the write position would
+  // end the wait before v2 has transactions the application was told were committed.
+  const target = (
+    await v1.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_insert_lsn()::text AS lsn')
+  ).rows[0]!.lsn;
   for (;;) {
     const { rows } = await v1.query<{ behind: string | null }>(
       `SELECT pg_catalog.pg_wal_lsn_diff($2::pg_lsn, confirmed_flush_lsn) AS behind

@@ -141,16 +141,30 @@ export async function pauseWrites(
   return { revoked, terminated, pausedAt };
 }
 
-/** Ends the roles' sessions on v1's database (not the toolkit's, not walsenders): open transactions roll back. */
+/** How long each ended session may take to exit: its COMMIT in progress either lands or rolls back by then. */
+const EXIT_TIMEOUT_MS = 10_000;
+
+/**
+ * Ends the roles' sessions on v1's database (not the toolkit's, not walsenders) and waits until each has
+ * exited: a backend signalled in the middle of its COMMIT may still commit, and the drain that follows
+ * reads v1's WAL position as its target, which must come after every commit the application was told of.
+ */
 export async function endSessions(v1: pg.Client, roles: readonly string[]): Promise<number> {
-  const { rows } = await v1.query<{ ended: boolean }>(
-    `SELECT pg_catalog.pg_terminate_backend(pid) AS ended
+  const { rows } = await v1.query<{ pid: number; ended: boolean }>(
+    `SELECT pid, pg_catalog.pg_terminate_backend(pid, $2) AS ended
        FROM pg_catalog.pg_stat_activity
       WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()
         AND usename = ANY($1::text[]) AND coalesce(application_name, '') NOT LIKE 'db-migration-toolkit%'`,
-    [roles],
+    [roles, EXIT_TIMEOUT_MS],
   );
-  return rows.filter((r) => r.ended).length;
+  const lingering = rows.filter((r) => !r.ended).map((r) => r.pid);
+  if (lingering.length > 0) {
+    throw new Error(
+      `the application's session(s) ${lingering.join(', ')} on v1 did not exit within ${EXIT_TIMEOUT_MS / 1000} s of being ` +
+        'terminated: a commit may still land after the drain; the cutover stops here',
+    );
+  }
+  return rows.length;
 }
 
 /** Grants back what pauseWrites revoked; granting a privilege held already changes nothing, so it is safe to repeat. */

@@ -53,19 +53,22 @@ afterAll(async () => {
 });
 
 /** The application: inserts, updates and deletes on v1 until stopped; counts its committed writes. */
-function writeContinuously(endpoint: PostgresEndpoint) {
+function writeContinuously(endpoint: PostgresEndpoint, lane = 0) {
   let stop = false;
   let writes = 0;
   const done = (async () => {
     const client = await connectPostgres(endpoint, 'application');
     try {
       for (let i = 0; !stop; i++) {
-        await client.query(`INSERT INTO billing.customers (name, score) VALUES ($1, $2)`, [`live ${i}`, i]);
+        await client.query(`INSERT INTO billing.customers (name, score) VALUES ($1, $2)`, [
+          `live ${lane}-${i}`,
+          i,
+        ]);
         await client.query(`UPDATE billing.payments SET note = $1 WHERE id = $2`, [
           `changed ${i}`,
-          1 + (i % 500),
+          1 + lane * 150 + (i % 150),
         ]);
-        await client.query(`DELETE FROM billing.customers WHERE name = $1`, [`live ${i - 3}`]);
+        await client.query(`DELETE FROM billing.customers WHERE name = $1`, [`live ${lane}-${i - 3}`]);
         await client.query(`INSERT INTO public.audit_log (message) VALUES ($1)`, [`write ${i}`]);
         await client.query(`SELECT nextval('public.invoice_numbers')`);
         writes += 5;
@@ -176,24 +179,28 @@ describe('PostgreSQL logical replication (copy in the slot snapshot, then stream
   });
 
   it('compares v1 and v2 at one consistent cut while v1 keeps taking writes, and parity passes', async () => {
-    const app = writeContinuously(source);
+    // Three sessions of the application, so that commits race the cut from several backends.
+    const apps = [writeContinuously(source, 0), writeContinuously(source, 1), writeContinuously(source, 2)];
+    const written = () => apps.reduce((n, a) => n + a.count(), 0);
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const before = app.count();
-      const parity = await comparePostgres(source, target, {
-        maxDifferencesListed: 10,
-        jobs: 2,
-        cut: replicationCut(source, target, names, { lockTimeoutMs: 5_000, catchUpTimeoutMs: 30_000 }),
-      });
-      expect(parity.tables.filter((t) => t.status !== 'equal')).toEqual([]);
-      expect(parity.schema).toEqual([]);
-      // The invoice sequence moved on v1 only: behind on v2, which the cutover fixes, and so it passes.
-      expect(parity.sequences.some((s) => s.status === 'behind')).toBe(true);
-      expect(parity.equal).toBe(true);
-      // The application went on writing through the comparison: it waited at the cut, never failed.
-      expect(app.count()).toBeGreaterThan(before);
+      for (let round = 0; round < 5; round++) {
+        const before = written();
+        const parity = await comparePostgres(source, target, {
+          maxDifferencesListed: 10,
+          jobs: 2,
+          cut: replicationCut(source, target, names, { lockTimeoutMs: 5_000, catchUpTimeoutMs: 30_000 }),
+        });
+        expect(parity.tables.filter((t) => t.status !== 'equal')).toEqual([]);
+        expect(parity.schema).toEqual([]);
+        // The invoice sequence moved on v1 only: behind on v2, which the cutover fixes, and so it passes.
+        expect(parity.sequences.some((s) => s.status === 'behind')).toBe(true);
+        expect(parity.equal).toBe(true);
+        // The application went on writing through the comparison: it waited at the cut, never failed.
+        expect(written()).toBeGreaterThan(before);
+      }
     } finally {
-      await app.stop();
+      await Promise.all(apps.map((a) => a.stop()));
     }
   });
 
