@@ -14,6 +14,10 @@ import type { ReplicationNames } from './names.js';
  * the comparison with that reason rather than stalling the application.
  */
 
+/** SQLSTATE of a deadlock PostgreSQL broke by ending one of its transactions. */
+const DEADLOCK_DETECTED = '40P01';
+const HOLD_ATTEMPTS = 5;
+
 export function replicationCut(
   v1: PostgresEndpoint,
   v2: PostgresEndpoint,
@@ -29,14 +33,26 @@ export function replicationCut(
           WHERE pubname = $1 ORDER BY 1`,
         [names.publication],
       );
-      await session.query('BEGIN');
-      await session.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
-      if (rows.length > 0) {
+      if (rows.length === 0) return;
+      const tables = rows.map((r) => r.name).join(', ');
+      // The tables are locked one after another: an application transaction holding one and wanting
+      // another deadlocks with the cut, and PostgreSQL ends the one that waited first, usually the cut's. So a
+      // deadlock is retried, a few times.
+      for (let attempt = 1; ; attempt++) {
+        await session.query('BEGIN');
+        await session.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
         try {
-          await session.query(`LOCK TABLE ${rows.map((r) => r.name).join(', ')} IN SHARE MODE`);
+          await session.query(`LOCK TABLE ${tables} IN SHARE MODE`);
+          return;
         } catch (error) {
+          await session.query('ROLLBACK').catch(() => undefined);
+          const deadlock = (error as { code?: string }).code === DEADLOCK_DETECTED;
+          if (deadlock && attempt < HOLD_ATTEMPTS) {
+            await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+            continue;
+          }
           throw new Error(
-            `could not hold v1's writes for a consistent cut within ${options.lockTimeoutMs} ms (${(error as Error).message}): ` +
+            `could not hold v1's writes for a consistent cut (${(error as Error).message}${deadlock ? `, ${attempt} times` : `, within ${options.lockTimeoutMs} ms`}): ` +
               'a long write transaction holds a published table; run the parity again when it has ended',
             { cause: error },
           );
