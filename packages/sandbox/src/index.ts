@@ -28,6 +28,14 @@ export {
   type WriteLoadStats,
   type WriteOp,
   type WrittenTable,
+  checkAcknowledgedSessionWrites,
+  sameSessionItem,
+  SESSION_KEY,
+  type AcknowledgedSessionWrite,
+  type AcknowledgedSessionWritesCheck,
+  type SessionAttributes,
+  type SessionLoadStats,
+  type SessionOp,
 } from './fleet/index.js';
 export type * from './world/types.js';
 // The sandbox's one AWS account, in the ARNs it answers with (and the roles a rehearsal assumes).

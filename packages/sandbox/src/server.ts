@@ -74,8 +74,11 @@ export class Sandbox {
    * answers `drop`: the call is then not carried out (a 503 goes to a caller already gone).
    */
   beforeAnswer?: (call: CallInFlight) => Promise<'answer' | 'drop'> | 'answer' | 'drop';
-  /** The application instances of the world's Auto Scaling groups (./fleet/). */
-  readonly fleet = new Fleet(this.world, () => this.now());
+  /**
+   * The application instances of the world's Auto Scaling groups (./fleet/). Their session writes go
+   * through this sandbox's own endpoint, read once it listens.
+   */
+  readonly fleet = new Fleet(this.world, () => this.now(), { endpoint: () => this.baseUrl });
 
   private readonly query = new QueryDispatcher();
   private readonly json = new JsonDispatcher();
@@ -301,7 +304,7 @@ function callerAction(userAgent: string | undefined): string | undefined {
 
 /** Members that name the resource a call acts on, in the JSON and Query protocols. */
 const RESOURCE_MEMBER =
-  /^(Name|Names|Names\.member\.\d+|Path|SecretId|TableName|TableArn|ResourceArn|BackupArn|ExportArn|S3Bucket|logGroupName|DBClusterIdentifier|DBInstanceIdentifier|GlobalClusterIdentifier|SourceDBClusterIdentifier|DBClusterSnapshotIdentifier|DBClusterParameterGroupName|FinalDBSnapshotIdentifier|AutoScalingGroupName|AutoScalingGroupNames\.member\.\d+|GroupId\.\d+)$/;
+  /^(Name|Names|Names\.member\.\d+|Path|SecretId|TableName|TableArn|StreamArn|ResourceArn|BackupArn|ExportArn|S3Bucket|logGroupName|DBClusterIdentifier|DBInstanceIdentifier|GlobalClusterIdentifier|SourceDBClusterIdentifier|DBClusterSnapshotIdentifier|DBClusterParameterGroupName|FinalDBSnapshotIdentifier|AutoScalingGroupName|AutoScalingGroupNames\.member\.\d+|GroupId\.\d+)$/;
 
 /** The names a call's body (or, for S3, its path) gives of the resources it acts on, for the usage log. */
 function namedResources(body: Buffer, url: string): string[] {

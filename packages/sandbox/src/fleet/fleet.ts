@@ -7,11 +7,18 @@ import { finishCancel, runRefresh, type RefreshHost } from './refresh.js';
 import { activeRefreshOf } from './refresh-status.js';
 import { FleetSamples } from './samples.js';
 import type { AcknowledgedWrite } from './acknowledged-writes.js';
+import type { AcknowledgedSessionWrite } from './acknowledged-sessions.js';
+import { SessionLoad, type SessionLoadStats } from './session-load.js';
 import { WriteLoad, type WriteLoadOptions, type WriteLoadStats } from './write-load.js';
 
 export interface FleetOptions {
   /** How often the application logs, samples its metrics and advances refreshes; default 1000 ms. */
   tickMs?: number;
+  /**
+   * The sandbox's URL, read when the session load writes (the server listens after the fleet is made).
+   * Without it, or while it is empty, the write load writes to PostgreSQL only.
+   */
+  endpoint?: () => string;
 }
 
 const DEFAULT_TICK_MS = 1000;
@@ -31,6 +38,7 @@ export class Fleet {
   private readonly refreshes = new Map<string, Promise<void>>();
   private readonly launches = new Set<Promise<unknown>>();
   private readonly writeLoad = new WriteLoad(() => this.live.values());
+  private readonly sessionLoad: SessionLoad;
   private readonly tickMs: number;
   private timer: NodeJS.Timeout | undefined;
   private abort = new AbortController();
@@ -44,6 +52,8 @@ export class Fleet {
   ) {
     this.samples = new FleetSamples(world);
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
+    const endpoint = options.endpoint ?? (() => '');
+    this.sessionLoad = new SessionLoad(() => this.live.values(), endpoint);
   }
 
   start(): void {
@@ -58,7 +68,7 @@ export class Fleet {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.writeLoad.stop();
+    await Promise.all([this.writeLoad.stop(), this.sessionLoad.close()]);
     await this.terminateAll();
   }
 
@@ -67,8 +77,9 @@ export class Fleet {
    * a cleared world. The ticker keeps running: the next scenario's groups get their instances.
    */
   async reset(): Promise<void> {
-    await this.writeLoad.stop();
+    await this.stopWriteLoad();
     this.writeLoad.clear();
+    this.sessionLoad.clear();
     await this.terminateAll();
     this.samples.clear();
     this.quiet = false;
@@ -98,16 +109,19 @@ export class Fleet {
   }
 
   /**
-   * Every serving instance writes to its database (write-load.ts), and joins as it comes into
-   * service; called again, changes the rate. The log and counts are kept until reset().
+   * Every serving instance writes to its database (write-load.ts) and to the DynamoDB table its
+   * parameters name (session-load.ts), each at `writesPerSecond`, and joins as it comes into service;
+   * called again, changes the rate. The logs and counts are kept until reset().
    */
   startWriteLoad(options: WriteLoadOptions): void {
+    // WriteLoad checks the rate: a refused one starts neither load.
     this.writeLoad.start(options);
+    this.sessionLoad.start(options);
   }
 
-  /** Starts no more writes; resolves once the writes in flight are logged or counted. */
-  stopWriteLoad(): Promise<void> {
-    return this.writeLoad.stop();
+  /** Starts no more writes; resolves once the writes in flight, of both loads, are logged or counted. */
+  async stopWriteLoad(): Promise<void> {
+    await Promise.all([this.writeLoad.stop(), this.sessionLoad.stop()]);
   }
 
   /** A copy of the log: every row of every transaction whose COMMIT returned, in that order. */
@@ -117,6 +131,15 @@ export class Fleet {
 
   writeLoadStats(): WriteLoadStats {
     return this.writeLoad.currentStats();
+  }
+
+  /** A copy of the session log: every DynamoDB write whose call returned 200, in that order. */
+  acknowledgedSessionWrites(): AcknowledgedSessionWrite[] {
+    return this.sessionLoad.acknowledgedWrites();
+  }
+
+  sessionLoadStats(): SessionLoadStats {
+    return this.sessionLoad.currentStats();
   }
 
   /** The running instances of a group (tests look at what each one read). */
@@ -193,7 +216,7 @@ export class Fleet {
   }
 
   private async terminate(instance: FleetInstance): Promise<void> {
-    await this.writeLoad.release(instance);
+    await Promise.all([this.writeLoad.release(instance), this.sessionLoad.release(instance)]);
     await instance.terminate();
     this.live.delete(instance.id);
     const views = instance.group.instances;

@@ -12,3 +12,13 @@ export {
   type WriteOp,
   type WrittenTable,
 } from './acknowledged-writes.js';
+export { type SessionLoadStats } from './session-load.js';
+export {
+  checkAcknowledgedSessionWrites,
+  sameSessionItem,
+  SESSION_KEY,
+  type AcknowledgedSessionWrite,
+  type AcknowledgedSessionWritesCheck,
+  type SessionAttributes,
+  type SessionOp,
+} from './acknowledged-sessions.js';
