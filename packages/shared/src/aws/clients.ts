@@ -5,6 +5,7 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -23,6 +24,7 @@ export type RetryMode = 'adaptive' | 'standard';
 export interface AwsServiceClasses {
   rds?: typeof RDSClient;
   dynamodb?: typeof DynamoDBClient;
+  dynamodbStreams?: typeof DynamoDBStreamsClient;
   secretsManager?: typeof SecretsManagerClient;
   ssm?: typeof SSMClient;
   cloudwatch?: typeof CloudWatchClient;
@@ -62,6 +64,7 @@ interface Destroyable {
 const packages: Record<keyof AwsServiceClasses, [className: string, packageName: string]> = {
   rds: ['RDSClient', '@aws-sdk/client-rds'],
   dynamodb: ['DynamoDBClient', '@aws-sdk/client-dynamodb'],
+  dynamodbStreams: ['DynamoDBStreamsClient', '@aws-sdk/client-dynamodb-streams'],
   secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
   ssm: ['SSMClient', '@aws-sdk/client-ssm'],
   cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
@@ -90,6 +93,11 @@ export class AwsClients {
 
   dynamodb(region: string): DynamoDBClient {
     return this.client('dynamodb', 'dynamodb', region);
+  }
+
+  /** Signed and named `dynamodb` by IAM, as the Streams API is (dynamodb:GetRecords). */
+  dynamodbStreams(region: string): DynamoDBStreamsClient {
+    return this.client('dynamodbStreams', 'dynamodb', region);
   }
 
   secretsManager(region: string): SecretsManagerClient {

@@ -29,9 +29,23 @@ export interface BatchOutcome {
  * outlives it is treated as "nothing processed" and backed off the same way. Any other error, or a batch
  * that makes no progress for `unprocessedTimeoutMs`, fails the copy with a message naming the table.
  */
-export async function writeBatch(options: BatchWriterOptions, items: AttributeMap[]): Promise<BatchOutcome> {
+export function writeBatch(options: BatchWriterOptions, items: AttributeMap[]): Promise<BatchOutcome> {
+  return writeRequests(
+    options,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
+}
+
+/**
+ * {@link writeBatch} for puts and deletes alike (a stream's records applied): at most 25 requests, no two
+ * on one key, as BatchWriteItem requires.
+ */
+export async function writeRequests(
+  options: BatchWriterOptions,
+  requests: WriteRequest[],
+): Promise<BatchOutcome> {
   const { client, table, signal } = options;
-  let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
+  let pending = requests;
   let attempt = 0;
   let resends = 0;
   let stalledSince: number | undefined;

@@ -14,7 +14,7 @@ export {
   type CheckpointStore,
   type SegmentPosition,
 } from './checkpoint.js';
-export { ssmCheckpointStore } from './ssm-checkpoint-store.js';
+export { ssmCheckpointStore, ssmJsonStore, type JsonStore } from './ssm-checkpoint-store.js';
 export { DynamoDbCopyError, CopyAbortedError } from './copy-errors.js';
 export {
   describeKey,

@@ -5,7 +5,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { describeAwsError, isNotFound } from '../../errors/index.js';
-import { parseCheckpoint, type Checkpoint, type CheckpointStore } from './checkpoint.js';
+import { parseCheckpoint, type CheckpointStore } from './checkpoint.js';
 
 /** SSM's largest value (Advanced tier); Intelligent-Tiering stays Standard (4 KB) while the value fits. */
 const MAX_VALUE_BYTES = 8192;
@@ -17,11 +17,39 @@ const MAX_VALUE_BYTES = 8192;
  * finishes, never once per page.
  */
 export function ssmCheckpointStore(ssm: SSMClient, parameterName: string): CheckpointStore {
+  return ssmJsonStore(
+    ssm,
+    parameterName,
+    parseCheckpoint,
+    (checkpoint, bytes) =>
+      `The checkpoint of the copy to ${checkpoint.targetTable} is ${bytes} bytes, more than an SSM parameter ` +
+      `holds (${MAX_VALUE_BYTES}): copy with fewer segments (it keeps one key per segment).`,
+  );
+}
+
+/** One JSON value kept in an SSM String parameter: `location` names it in messages. */
+export interface JsonStore<T> {
+  readonly location: string;
+  load(): Promise<T | undefined>;
+  save(value: T): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/**
+ * The store behind {@link ssmCheckpointStore}, for any JSON value: `parse` checks what is read back,
+ * `tooLarge` says what to do when a value outgrows the parameter.
+ */
+export function ssmJsonStore<T>(
+  ssm: SSMClient,
+  parameterName: string,
+  parse: (text: string, location: string) => T,
+  tooLarge: (value: T, bytes: number) => string,
+): JsonStore<T> {
   const location = `SSM parameter ${parameterName}`;
   const context = (operation: string) => ({ operation: `ssm:${operation}`, resource: parameterName });
   return {
     location,
-    async load(): Promise<Checkpoint | undefined> {
+    async load(): Promise<T | undefined> {
       let value: string | undefined;
       try {
         value = (await ssm.send(new GetParameterCommand({ Name: parameterName }))).Parameter?.Value;
@@ -29,17 +57,12 @@ export function ssmCheckpointStore(ssm: SSMClient, parameterName: string): Check
         if (isNotFound(error)) return undefined;
         throw new Error(describeAwsError(error, context('GetParameter')), { cause: error });
       }
-      return value === undefined ? undefined : parseCheckpoint(value, location);
+      return value === undefined ? undefined : parse(value, location);
     },
-    async save(checkpoint: Checkpoint): Promise<void> {
-      const value = JSON.stringify(checkpoint);
+    async save(saved: T): Promise<void> {
+      const value = JSON.stringify(saved);
       const bytes = Buffer.byteLength(value, 'utf8');
-      if (bytes > MAX_VALUE_BYTES) {
-        throw new Error(
-          `The checkpoint of the copy to ${checkpoint.targetTable} is ${bytes} bytes, more than an SSM parameter ` +
-            `holds (${MAX_VALUE_BYTES}): copy with fewer segments (it keeps one key per segment).`,
-        );
-      }
+      if (bytes > MAX_VALUE_BYTES) throw new Error(tooLarge(saved, bytes));
       try {
         await ssm.send(
           new PutParameterCommand({
