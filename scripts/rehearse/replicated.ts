@@ -1,12 +1,19 @@
-import { checkAcknowledgedWrites, type Lab } from '@dbmig/sandbox';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  checkAcknowledgedSessionWrites,
+  checkAcknowledgedWrites,
+  sandboxClient,
+  type Lab,
+} from '@dbmig/sandbox';
 import { REHEARSAL_BAKE_MINUTES } from './lifecycle.js';
 import type { Dispatch, EnvironmentVariables } from './dispatch.js';
 
 /*
- * The zero-downtime path, in an environment of its own: the application fleet writes to the database the
- * whole time (inserts, updates and deletes, each acknowledged write logged); migrate.yml copies with
- * logical replication, verifies parity at a consistent cut and the replication lag, and cuts over with
- * write-strategy overlap; then every acknowledged write is looked for on v2.
+ * The zero-downtime path, in an environment of its own: the application fleet writes to the database and
+ * the table the whole time (inserts, updates and deletes; session items put, updated and deleted; each
+ * acknowledged write logged); migrate.yml copies with logical replication and the table's stream,
+ * verifies parity at a consistent cut and the replication lag, and cuts over with write-strategy
+ * overlap; then every acknowledged write is looked for on v2.
  */
 
 /** Writes per second of each application instance while the migration runs. */
@@ -37,16 +44,23 @@ export function replicatedLifecycle(environment: string): Dispatch[] {
   ];
 }
 
-/** Stops the load and looks for every acknowledged write on v2; prints the count and says whether none was lost. */
+/** Stops the load and looks for every acknowledged write on v2; prints the counts and says whether none was lost. */
 export async function countLostWrites(lab: Lab): Promise<boolean> {
   await lab.sandbox.fleet.stopWriteLoad();
   const writes = lab.sandbox.fleet.acknowledgedWrites();
-  const check = await lab.databases.v2.admin((c) => checkAcknowledgedWrites(c, writes));
-  const lost = check.missing.length;
-  const n = (x: number) => x.toLocaleString('en-US');
-  console.log(
-    `  ${lost === 0 ? '✔' : '✘'} ${n(writes.length)} writes made during the migration, ${n(writes.length - lost)} on v2, ${n(lost)} lost`,
+  const rows = await lab.databases.v2.admin((c) => checkAcknowledgedWrites(c, writes));
+  const sessions = lab.sandbox.fleet.acknowledgedSessionWrites();
+  const dynamodb = sandboxClient(DynamoDBClient, lab.sandbox, lab.config.regions.primary);
+  const items = await checkAcknowledgedSessionWrites(dynamodb, lab.config.v2.table, sessions).finally(() =>
+    dynamodb.destroy(),
   );
-  for (const line of check.missing.slice(0, 10)) console.log(`      ${line}`);
-  return lost === 0 && writes.length > 0;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const total = writes.length + sessions.length;
+  const lost = rows.missing.length + items.missing.length;
+  console.log(
+    `  ${lost === 0 ? '✔' : '✘'} ${n(total)} writes made during the migration, ${n(total - lost)} on v2, ${n(lost)} lost ` +
+      `(PostgreSQL ${n(writes.length)} rows, ${n(rows.missing.length)} lost; DynamoDB ${n(sessions.length)} items, ${n(items.missing.length)} lost)`,
+  );
+  for (const line of [...rows.missing, ...items.missing].slice(0, 10)) console.log(`      ${line}`);
+  return lost === 0 && writes.length > 0 && sessions.length > 0;
 }

@@ -3,7 +3,7 @@ import { replicationNames } from '@dbmig/shared';
 import pg from 'pg';
 import { runCleanup } from '../../cleanup-v1/test/phase4.js';
 import { appParameters, errorsOf, fleetConnections, ledgerTypes, runCutover, runRollback } from './phase3.js';
-import { leftovers, replicatingWithLoad, streaming, v1RowsMissingOnV2 } from './writes.js';
+import { leftovers, replicatingWithLoad, sessionWritesOnV2, streaming, v1RowsMissingOnV2 } from './writes.js';
 
 // write-strategy overlap, with the fleet writing to v1 before, during and after the switch: replication
 // carries the writes of every instance still on v1 until the last one is gone, then drains and stops.
@@ -105,10 +105,12 @@ describe('cutover with write-strategy overlap', () => {
       'parameters-written',
       'refresh-started',
       'replication-stopped',
+      'table-replication-stopped',
       'cutover-completed',
       'bake-verdict',
     ]);
     expect(await leftovers(lab)).toEqual({ slots: [], subscriptions: [], publications: [] });
+    expect(run.stdout).toContain(`Stream of ${lab.config.v1.table} drained to its tip and stopped`);
     expect(await fleetConnections(lab.databases.v1)).toBe(0);
 
     // The new instances write to v2 now; a few more seconds of it, then every write is checked.
@@ -126,6 +128,14 @@ describe('cutover with write-strategy overlap', () => {
     expect(await v1RowsMissingOnV2(lab)).toEqual([]);
     // No id v2 handed out was one v1 had used: v2's inserts would have collided with replicated rows.
     expect(lab.sandbox.fleet.writeLoadStats().lastErrors.filter((e) => /duplicate key/.test(e))).toEqual([]);
+
+    // The table: every session write acknowledged on v1 (before, during and after the copy, and during
+    // the overlap) came through the stream, and every one made on v2 since is there.
+    const sessions = await sessionWritesOnV2(lab);
+    expect(sessions.missing).toEqual([]);
+    expect(sessions.onV1).toBeGreaterThan(50);
+    expect(sessions.onV2).toBeGreaterThan(0);
+    expect(sessions.checked).toBeGreaterThan(50);
   });
 
   it('a slot left behind on v1 afterwards refuses the rollback and the cleanup, naming it', async () => {

@@ -1,7 +1,7 @@
 import { checkAcknowledgedWrites, startLab, type Lab } from '@dbmig/sandbox';
 import pg from 'pg';
 import { errorsOf, ledgerTypes, runCutover, runRollback } from './phase3.js';
-import { leftovers, replicatingWithLoad, v1RowsMissingOnV2 } from './writes.js';
+import { leftovers, replicatingWithLoad, sessionWritesOnV2, v1RowsMissingOnV2 } from './writes.js';
 
 // write-strategy pause: v1 refuses the application's writes before the stream is drained and cut, so no
 // write can land on both sides; the pause is measured. A transaction already open on v1 cannot commit.
@@ -68,6 +68,8 @@ describe('cutover with write-strategy pause', () => {
       'sequences-advanced',
       'parameters-written',
       'refresh-started',
+      // The table's writes cannot be refused: its stream is drained once the refreshes moved the fleet.
+      'table-replication-stopped',
       'cutover-completed',
       'bake-verdict',
     ]);
@@ -84,6 +86,9 @@ describe('cutover with write-strategy pause', () => {
       c.query('SELECT 1 FROM accounts WHERE id IN (990000001, 990000002)'),
     );
     expect(ids.rowCount).toBe(0);
+    const sessions = await sessionWritesOnV2(lab);
+    expect(sessions.missing).toEqual([]);
+    expect(sessions.onV1).toBeGreaterThan(50);
   });
 
   it('a rollback grants v1 its writes back', async () => {

@@ -1,6 +1,6 @@
-import type { Lab, PostgresServer } from '@dbmig/sandbox';
+import { checkAcknowledgedSessionWrites, type Lab, type PostgresServer } from '@dbmig/sandbox';
 import { findLeftovers, readReplicationLag, replicationNames } from '@dbmig/shared';
-import { runMigrate } from '../../migrate-data/test/run-migrate.js';
+import { labDynamoDb, runMigrate } from '../../migrate-data/test/run-migrate.js';
 import { runVerify } from '../../verify-v2/test/run-verify.js';
 import { errorsOf } from './phase3.js';
 
@@ -66,4 +66,23 @@ export async function streaming(lab: Lab): Promise<void> {
 /** What replication left on the two servers; empty lists when nothing. */
 export async function leftovers(lab: Lab) {
   return lab.databases.v1.admin((a) => lab.databases.v2.admin((b) => findLeftovers(a, b)));
+}
+
+/**
+ * The fleet's session writes checked on v2's table: those made on v1 (carried by the stream) and those
+ * made on v2 since its instances moved. The load must have been stopped first.
+ */
+export async function sessionWritesOnV2(lab: Lab) {
+  const writes = lab.sandbox.fleet.acknowledgedSessionWrites();
+  const dynamodb = labDynamoDb(lab);
+  try {
+    const check = await checkAcknowledgedSessionWrites(dynamodb, lab.config.v2.table, writes);
+    return {
+      ...check,
+      onV1: writes.filter((w) => w.table === lab.config.v1.table).length,
+      onV2: writes.filter((w) => w.table === lab.config.v2.table).length,
+    };
+  } finally {
+    dynamodb.destroy();
+  }
 }

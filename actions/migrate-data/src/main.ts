@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -17,12 +18,14 @@ import { Outputs, readInputs } from './inputs.js';
 
 /**
  * The services Phase 2 calls, and only those (each SDK client package is bundled whole): RDS for the
- * clusters and the snapshot, DynamoDB for the backup and the copy, Secrets Manager for both passwords, SSM
- * for the copy's checkpoint.
+ * clusters and the snapshot, DynamoDB for the backup and the copy, DynamoDB Streams for the writes made
+ * during it (`replication: logical`), Secrets Manager for both passwords, SSM for the copy's checkpoint
+ * and the stream's positions.
  */
 const services = {
   rds: RDSClient,
   dynamodb: DynamoDBClient,
+  dynamodbStreams: DynamoDBStreamsClient,
   secretsManager: SecretsManagerClient,
   ssm: SSMClient,
 };

@@ -95977,6 +95977,7 @@ const toolkitVersion = '0.1.0';
 const clients_packages = {
     rds: ['RDSClient', '@aws-sdk/client-rds'],
     dynamodb: ['DynamoDBClient', '@aws-sdk/client-dynamodb'],
+    dynamodbStreams: ['DynamoDBStreamsClient', '@aws-sdk/client-dynamodb-streams'],
     secretsManager: ['SecretsManagerClient', '@aws-sdk/client-secrets-manager'],
     ssm: ['SSMClient', '@aws-sdk/client-ssm'],
     cloudwatch: ['CloudWatchClient', '@aws-sdk/client-cloudwatch'],
@@ -96001,6 +96002,10 @@ class AwsClients {
     }
     dynamodb(region) {
         return this.client('dynamodb', 'dynamodb', region);
+    }
+    /** Signed and named `dynamodb` by IAM, as the Streams API is (dynamodb:GetRecords). */
+    dynamodbStreams(region) {
+        return this.client('dynamodbStreams', 'dynamodb', region);
     }
     secretsManager(region) {
         return this.client('secretsManager', 'secretsmanager', region);
@@ -105370,6 +105375,8 @@ async function connection_withPostgres(endpoint, fn, purpose) {
 
 
 
+
+
 /*
  * How a cutover treats the writes the application makes while it moves (`write-strategy`). With
  * migrate-data's logical replication carrying v1's writes to v2:
@@ -105381,7 +105388,9 @@ async function connection_withPostgres(endpoint, fn, purpose) {
  *   land on both sides, at the price of a write pause, which is measured.
  * - `none`: no replication; a cutover beside a running one is refused (both sides would take writes).
  * Either strategy first refuses, with nothing changed, a replication that is not streaming, lags more
- * than the gate, or whose schemas drifted.
+ * than the gate, or whose schemas drifted. When migrate-data also carried the table's stream, the table
+ * is caught up before the switch and drained once the refreshes are done, under either strategy: a
+ * DynamoDB write cannot be refused the way a PostgreSQL one can (table-drain.ts).
  */
 const WRITE_STRATEGIES = (/* unused pure expression or super */ null && (['auto', 'none', 'overlap', 'pause']));
 const WRITE_EVENTS = {
@@ -105402,78 +105411,106 @@ async function prepareWriteStrategy(ctx, view) {
         sslMode: options.sslMode,
         mask: ctx.mask,
     });
-    const strategy = options.strategy === 'auto' ? (running ? 'overlap' : 'none') : options.strategy;
+    const table = tableReplicationInLedger(view);
+    const carried = [
+        ...(running ? [describeRunningReplication(running)] : []),
+        ...(table ? [`the table's stream is carried to v2 (${describeEvent(table)})`] : []),
+    ];
+    const strategy = options.strategy === 'auto' ? (carried.length > 0 ? 'overlap' : 'none') : options.strategy;
     if (strategy === 'none') {
-        if (!running)
+        if (carried.length === 0)
             return undefined;
-        throw new VerdictError(`Cutover of ${env} refused: ${describeRunningReplication(running)}, and write-strategy is none. ` +
-            'A cutover beside it would let v1 and v2 both take writes and hand out the same sequence values. ' +
-            'Cut over with write-strategy overlap or pause, which stop it at the right moment, or stop it first (' +
-            running.stop.join(' ') +
-            '), then copy again and verify parity. Nothing was changed.');
+        throw new VerdictError(`Cutover of ${env} refused: ${carried.join('; ')}, and write-strategy is none. ` +
+            'A cutover beside it would let v1 and v2 both take writes and hand out the same sequence values, or leave v1 writes made since the last catch-up behind. ' +
+            'Cut over with write-strategy overlap or pause, which stop it at the right moment' +
+            (running ? `, or stop it first (${running.stop.join(' ')}), then copy again and verify parity` : '') +
+            '. Nothing was changed.');
     }
-    if (!running) {
+    if (carried.length === 0) {
         throw new VerdictError(`Cutover of ${env} refused: write-strategy ${strategy} carries the writes made during the cutover ` +
             'through replication, and no replication from v1 to v2 runs: start it with migrate-data (replication: logical), ' +
             'or cut over with write-strategy none. Nothing was changed.');
     }
-    const gate = await verifyReplication({
-        config,
-        clients: ctx.clients,
-        options: { maxLagSeconds: options.maxLagSeconds, sslMode: options.sslMode },
-        mask: ctx.mask,
-    });
-    const failing = gate.checks.filter((c) => c.status !== 'pass');
-    if (failing.length > 0) {
-        throw new VerdictError(`Cutover of ${env} refused: the replication is not ready for a cutover: ` +
-            failing.map((c) => `${c.id}: ${c.detail}`).join('; ') +
-            '. Nothing was changed.');
+    if (strategy === 'pause' && !running) {
+        throw new VerdictError(`Cutover of ${env} refused: write-strategy pause makes v1's PostgreSQL refuse the application's writes, and no ` +
+            "PostgreSQL replication runs; the table's writes cannot be refused that way. Cut over with write-strategy overlap. Nothing was changed.");
     }
-    ctx.log(`Replication: ${gate.checks.map((c) => c.detail).join('; ')}.`);
-    const [v1, v2] = await Promise.all(['v1', 'v2'].map((side) => resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode })));
-    return new Replicated(ctx, strategy, replicationNames(env), v1, v2);
+    let pg;
+    if (running) {
+        const gate = await verifyReplication({
+            config,
+            clients: ctx.clients,
+            options: { maxLagSeconds: options.maxLagSeconds, sslMode: options.sslMode },
+            mask: ctx.mask,
+        });
+        const failing = gate.checks.filter((c) => c.status !== 'pass');
+        if (failing.length > 0) {
+            throw new VerdictError(`Cutover of ${env} refused: the replication is not ready for a cutover: ` +
+                failing.map((c) => `${c.id}: ${c.detail}`).join('; ') +
+                '. Nothing was changed.');
+        }
+        ctx.log(`Replication: ${gate.checks.map((c) => c.detail).join('; ')}.`);
+        const [v1, v2] = await Promise.all(['v1', 'v2'].map((side) => resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode })));
+        pg = { names: replicationNames(env), v1: v1, v2: v2 };
+    }
+    const drain = table
+        ? await TableDrain.open({
+            config,
+            clients: ctx.clients,
+            drainTimeoutMs: options.drainTimeoutMs,
+            record: ctx.record,
+            log: ctx.log,
+        })
+        : undefined;
+    return new Replicated(ctx, strategy, pg, drain);
 }
 class Replicated {
     ctx;
     strategy;
-    names;
-    v1;
-    v2;
+    pg;
+    table;
     lines;
     advanced = [];
     revoked;
     pausedAt;
     result;
-    constructor(ctx, strategy, names, v1, v2) {
+    constructor(ctx, strategy, pg, table) {
         this.ctx = ctx;
         this.strategy = strategy;
-        this.names = names;
-        this.v1 = v1;
-        this.v2 = v2;
+        this.pg = pg;
+        this.table = table;
         this.result = { strategy, conflicts: [] };
         const headroom = ctx.options.sequenceHeadroom.toLocaleString('en-US');
-        this.lines =
-            strategy === 'overlap'
-                ? [
-                    `write-strategy overlap: v2's sequences set ${headroom} past v1's, then the switch; replication keeps carrying v1's writes`,
-                    `  until no application session is left on v1, then the lag drained and the slot ${names.slot} and subscription ${names.subscription} dropped`,
-                ]
-                : [
-                    `write-strategy pause: v1 refuses the writes of ${this.roles().join(', ')} (REVOKE on the published tables, their sessions ended),`,
-                    `  the lag drained, the slot ${names.slot} and subscription ${names.subscription} dropped, v2's sequences set ${headroom} past v1's, then the switch`,
-                ];
+        const names = pg?.names;
+        this.lines = [
+            ...(!names
+                ? [`write-strategy overlap: the switch, then the table's stream drained once no instance writes v1`]
+                : strategy === 'overlap'
+                    ? [
+                        `write-strategy overlap: v2's sequences set ${headroom} past v1's, then the switch; replication keeps carrying v1's writes`,
+                        `  until no application session is left on v1, then the lag drained and the slot ${names.slot} and subscription ${names.subscription} dropped`,
+                    ]
+                    : [
+                        `write-strategy pause: v1 refuses the writes of ${this.roles().join(', ')} (REVOKE on the published tables, their sessions ended),`,
+                        `  the lag drained, the slot ${names.slot} and subscription ${names.subscription} dropped, v2's sequences set ${headroom} past v1's, then the switch`,
+                    ]),
+            ...(table?.lines ?? []),
+        ];
     }
     roles() {
-        return this.ctx.options.applicationRoles ?? [this.v1.user];
+        return this.ctx.options.applicationRoles ?? [this.pg.v1.user];
     }
     async beforeSwitch() {
+        await this.table?.beforeSwitch();
+        if (!this.pg)
+            return;
         if (this.strategy === 'overlap') {
             await this.advance();
             return;
         }
         const { log, record } = this.ctx;
         const roles = this.roles();
-        const paused = await this.onV1((v1) => pauseWrites(v1, this.names, roles, async (revoked) => {
+        const paused = await this.onV1((v1) => pauseWrites(v1, this.pg.names, roles, async (revoked) => {
             await record({
                 type: WRITE_EVENTS.writesPaused,
                 data: { roles, revoked: revoked },
@@ -105493,10 +105530,18 @@ class Replicated {
         this.ctx.log(`Write pause: ${this.result.pauseMs} ms from v1's first refused write to the parameters switched.`);
     }
     async afterRefresh() {
-        if (this.strategy === 'pause')
-            return;
-        await this.waitForIdleV1();
-        await this.stop();
+        if (this.pg && this.strategy === 'overlap') {
+            await this.waitForIdleV1();
+            await this.stop();
+        }
+        // Under either strategy: the refreshes moved every instance, so v1's table takes no more writes.
+        if (this.table) {
+            const drained = await this.table.drain(this.strategy);
+            const conflicts = drained.conflicts.map((c) => `item ${c.key} of the table: written on v2 while v1's change to it was on its way (v1's change was applied)`);
+            this.result = { ...this.result, conflicts: [...this.result.conflicts, ...conflicts] };
+            for (const conflict of conflicts)
+                this.ctx.log(`Conflict: ${conflict}`);
+        }
     }
     async undo() {
         const revoked = this.revoked;
@@ -105541,7 +105586,7 @@ class Replicated {
     }
     async stop() {
         const drainStarted = Date.now();
-        const stopped = await this.onBoth((v1, v2) => drainAndStop(v1, v2, this.names, { timeoutMs: this.ctx.options.drainTimeoutMs }));
+        const stopped = await this.onBoth((v1, v2) => drainAndStop(v1, v2, this.pg.names, { timeoutMs: this.ctx.options.drainTimeoutMs }));
         const drainMs = Date.now() - drainStarted;
         const overtaken = await this.onV1((v1) => overtakenSequences(v1, this.advanced));
         const conflicts = [
@@ -105552,7 +105597,7 @@ class Replicated {
                 : []),
             ...overtaken.map((s) => `sequence ${s.schema}.${s.name}: v1 reached ${s.v1}, past ${s.v2} where v2 started: ids in between may exist on both sides`),
         ];
-        this.result = { ...this.result, stopped, conflicts, drainMs };
+        this.result = { ...this.result, stopped, conflicts: [...this.result.conflicts, ...conflicts], drainMs };
         await this.ctx.record({
             type: REPLICATION_EVENTS.stopped,
             data: {
@@ -105560,19 +105605,19 @@ class Replicated {
                 lsn: stopped.lsn,
                 applyErrors: stopped.applyErrors,
                 conflicts,
-                slot: this.names.slot,
-                subscription: this.names.subscription,
+                slot: this.pg.names.slot,
+                subscription: this.pg.names.subscription,
             },
         });
-        this.ctx.log(`Replication drained to ${stopped.lsn} in ${drainMs} ms and stopped: subscription ${this.names.subscription} dropped on v2, slot ${this.names.slot} and publication dropped on v1.`);
+        this.ctx.log(`Replication drained to ${stopped.lsn} in ${drainMs} ms and stopped: subscription ${this.pg.names.subscription} dropped on v2, slot ${this.pg.names.slot} and publication dropped on v1.`);
         for (const conflict of conflicts)
             this.ctx.log(`Conflict: ${conflict}`);
     }
     onV1(fn) {
-        return withPostgres(this.v1, fn, `cutover ${this.strategy}`);
+        return withPostgres(this.pg.v1, fn, `cutover ${this.strategy}`);
     }
     onBoth(fn) {
-        return withPostgres(this.v1, (a) => withPostgres(this.v2, (b) => fn(a, b), `cutover ${this.strategy}`), `cutover ${this.strategy}`);
+        return withPostgres(this.pg.v1, (a) => withPostgres(this.pg.v2, (b) => fn(a, b), `cutover ${this.strategy}`), `cutover ${this.strategy}`);
     }
 }
 

@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -9,6 +10,7 @@ import {
   verifyHealth,
   verifyParity,
   verifyReplication,
+  verifyTableReplication,
   replicationEvent,
   verificationEvents,
   recordVerdicts,
@@ -32,6 +34,7 @@ const services = {
   secretsManager: SecretsManagerClient,
   ssm: SSMClient, // the ledger, where the verdict is recorded
   ec2: EC2Client, // the v2 cluster's security groups, read when its writer does not answer
+  dynamodbStreams: DynamoDBStreamsClient, // the table's stream, when migrate-data carried it
 };
 
 /**
@@ -74,6 +77,14 @@ export async function verifyV2(io: ActionIO): Promise<void> {
         options: { maxLagSeconds: inputs.maxCdcLagSeconds, sslMode: inputs.sslMode },
         mask,
       });
+      // The table's stream, when migrate-data carried it: what waits for the next catch-up.
+      const table = await verifyTableReplication({ config, clients });
+      if (table) {
+        replication = {
+          checks: [...replication.checks, table.check],
+          output: { ...replication.output, ...(table.output ? { table: table.output } : {}) },
+        };
+      }
       for (const check of replication.checks) report.add(check);
       io.setOutput(Outputs.replication, replication.output);
     }

@@ -17,3 +17,4 @@ export * from './preview/index.js';
 export * from './preview/pulumi/index.js';
 export * from './replication/postgres/index.js';
 export * from './replication/running.js';
+export * from './replication/dynamodb/index.js';

@@ -5,6 +5,7 @@ import { withPostgres, type PostgresEndpoint } from '../data/postgres/connection
 import type { SslMode } from '../data/ssl-mode.js';
 import { VerdictError } from '../errors/index.js';
 import type { JsonObject, LedgerEvent, LedgerEventDraft } from '../ledger/event.js';
+import { describeEvent } from '../ledger/describe.js';
 import type { LedgerView } from '../ledger/view.js';
 import {
   advanceSequences,
@@ -26,6 +27,7 @@ import {
 import { drainAndStop, type StoppedReplication } from '../replication/stop.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
 import { verifyReplication } from '../verify/replication.js';
+import { TableDrain, tableReplicationInLedger } from './table-drain.js';
 
 /*
  * How a cutover treats the writes the application makes while it moves (`write-strategy`). With
@@ -38,7 +40,9 @@ import { verifyReplication } from '../verify/replication.js';
  *   land on both sides, at the price of a write pause, which is measured.
  * - `none`: no replication; a cutover beside a running one is refused (both sides would take writes).
  * Either strategy first refuses, with nothing changed, a replication that is not streaming, lags more
- * than the gate, or whose schemas drifted.
+ * than the gate, or whose schemas drifted. When migrate-data also carried the table's stream, the table
+ * is caught up before the switch and drained once the refreshes are done, under either strategy: a
+ * DynamoDB write cannot be refused the way a PostgreSQL one can (table-drain.ts).
  */
 
 export const WRITE_STRATEGIES = ['auto', 'none', 'overlap', 'pause'] as const;
@@ -115,45 +119,76 @@ export async function prepareWriteStrategy(
     sslMode: options.sslMode,
     mask: ctx.mask,
   });
-  const strategy = options.strategy === 'auto' ? (running ? 'overlap' : 'none') : options.strategy;
+  const table = tableReplicationInLedger(view);
+  const carried = [
+    ...(running ? [describeRunningReplication(running)] : []),
+    ...(table ? [`the table's stream is carried to v2 (${describeEvent(table)})`] : []),
+  ];
+  const strategy = options.strategy === 'auto' ? (carried.length > 0 ? 'overlap' : 'none') : options.strategy;
   if (strategy === 'none') {
-    if (!running) return undefined;
+    if (carried.length === 0) return undefined;
     throw new VerdictError(
-      `Cutover of ${env} refused: ${describeRunningReplication(running)}, and write-strategy is none. ` +
-        'A cutover beside it would let v1 and v2 both take writes and hand out the same sequence values. ' +
-        'Cut over with write-strategy overlap or pause, which stop it at the right moment, or stop it first (' +
-        running.stop.join(' ') +
-        '), then copy again and verify parity. Nothing was changed.',
+      `Cutover of ${env} refused: ${carried.join('; ')}, and write-strategy is none. ` +
+        'A cutover beside it would let v1 and v2 both take writes and hand out the same sequence values, or leave v1 writes made since the last catch-up behind. ' +
+        'Cut over with write-strategy overlap or pause, which stop it at the right moment' +
+        (running ? `, or stop it first (${running.stop.join(' ')}), then copy again and verify parity` : '') +
+        '. Nothing was changed.',
     );
   }
-  if (!running) {
+  if (carried.length === 0) {
     throw new VerdictError(
       `Cutover of ${env} refused: write-strategy ${strategy} carries the writes made during the cutover ` +
         'through replication, and no replication from v1 to v2 runs: start it with migrate-data (replication: logical), ' +
         'or cut over with write-strategy none. Nothing was changed.',
     );
   }
-  const gate = await verifyReplication({
-    config,
-    clients: ctx.clients,
-    options: { maxLagSeconds: options.maxLagSeconds, sslMode: options.sslMode },
-    mask: ctx.mask,
-  });
-  const failing = gate.checks.filter((c) => c.status !== 'pass');
-  if (failing.length > 0) {
+  if (strategy === 'pause' && !running) {
     throw new VerdictError(
-      `Cutover of ${env} refused: the replication is not ready for a cutover: ` +
-        failing.map((c) => `${c.id}: ${c.detail}`).join('; ') +
-        '. Nothing was changed.',
+      `Cutover of ${env} refused: write-strategy pause makes v1's PostgreSQL refuse the application's writes, and no ` +
+        "PostgreSQL replication runs; the table's writes cannot be refused that way. Cut over with write-strategy overlap. Nothing was changed.",
     );
   }
-  ctx.log(`Replication: ${gate.checks.map((c) => c.detail).join('; ')}.`);
-  const [v1, v2] = await Promise.all(
-    (['v1', 'v2'] as const).map((side) =>
-      resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode }),
-    ),
-  );
-  return new Replicated(ctx, strategy, replicationNames(env), v1!, v2!);
+  let pg: PostgresSide | undefined;
+  if (running) {
+    const gate = await verifyReplication({
+      config,
+      clients: ctx.clients,
+      options: { maxLagSeconds: options.maxLagSeconds, sslMode: options.sslMode },
+      mask: ctx.mask,
+    });
+    const failing = gate.checks.filter((c) => c.status !== 'pass');
+    if (failing.length > 0) {
+      throw new VerdictError(
+        `Cutover of ${env} refused: the replication is not ready for a cutover: ` +
+          failing.map((c) => `${c.id}: ${c.detail}`).join('; ') +
+          '. Nothing was changed.',
+      );
+    }
+    ctx.log(`Replication: ${gate.checks.map((c) => c.detail).join('; ')}.`);
+    const [v1, v2] = await Promise.all(
+      (['v1', 'v2'] as const).map((side) =>
+        resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode }),
+      ),
+    );
+    pg = { names: replicationNames(env), v1: v1!, v2: v2! };
+  }
+  const drain = table
+    ? await TableDrain.open({
+        config,
+        clients: ctx.clients,
+        drainTimeoutMs: options.drainTimeoutMs,
+        record: ctx.record,
+        log: ctx.log,
+      })
+    : undefined;
+  return new Replicated(ctx, strategy, pg, drain);
+}
+
+/** The PostgreSQL replication a cutover stops: its objects' names and both servers. */
+interface PostgresSide {
+  names: ReplicationNames;
+  v1: PostgresEndpoint;
+  v2: PostgresEndpoint;
 }
 
 class Replicated implements ReplicatedCutover {
@@ -166,29 +201,35 @@ class Replicated implements ReplicatedCutover {
   constructor(
     private readonly ctx: WriteStrategyContext,
     readonly strategy: 'overlap' | 'pause',
-    private readonly names: ReplicationNames,
-    private readonly v1: PostgresEndpoint,
-    private readonly v2: PostgresEndpoint,
+    private readonly pg: PostgresSide | undefined,
+    private readonly table: TableDrain | undefined,
   ) {
     this.result = { strategy, conflicts: [] };
     const headroom = ctx.options.sequenceHeadroom.toLocaleString('en-US');
-    this.lines =
-      strategy === 'overlap'
-        ? [
-            `write-strategy overlap: v2's sequences set ${headroom} past v1's, then the switch; replication keeps carrying v1's writes`,
-            `  until no application session is left on v1, then the lag drained and the slot ${names.slot} and subscription ${names.subscription} dropped`,
-          ]
-        : [
-            `write-strategy pause: v1 refuses the writes of ${this.roles().join(', ')} (REVOKE on the published tables, their sessions ended),`,
-            `  the lag drained, the slot ${names.slot} and subscription ${names.subscription} dropped, v2's sequences set ${headroom} past v1's, then the switch`,
-          ];
+    const names = pg?.names;
+    this.lines = [
+      ...(!names
+        ? [`write-strategy overlap: the switch, then the table's stream drained once no instance writes v1`]
+        : strategy === 'overlap'
+          ? [
+              `write-strategy overlap: v2's sequences set ${headroom} past v1's, then the switch; replication keeps carrying v1's writes`,
+              `  until no application session is left on v1, then the lag drained and the slot ${names.slot} and subscription ${names.subscription} dropped`,
+            ]
+          : [
+              `write-strategy pause: v1 refuses the writes of ${this.roles().join(', ')} (REVOKE on the published tables, their sessions ended),`,
+              `  the lag drained, the slot ${names.slot} and subscription ${names.subscription} dropped, v2's sequences set ${headroom} past v1's, then the switch`,
+            ]),
+      ...(table?.lines ?? []),
+    ];
   }
 
   private roles(): string[] {
-    return this.ctx.options.applicationRoles ?? [this.v1.user];
+    return this.ctx.options.applicationRoles ?? [this.pg!.v1.user];
   }
 
   async beforeSwitch(): Promise<void> {
+    await this.table?.beforeSwitch();
+    if (!this.pg) return;
     if (this.strategy === 'overlap') {
       await this.advance();
       return;
@@ -196,7 +237,7 @@ class Replicated implements ReplicatedCutover {
     const { log, record } = this.ctx;
     const roles = this.roles();
     const paused = await this.onV1((v1) =>
-      pauseWrites(v1, this.names, roles, async (revoked) => {
+      pauseWrites(v1, this.pg!.names, roles, async (revoked) => {
         await record({
           type: WRITE_EVENTS.writesPaused,
           data: { roles, revoked: revoked as unknown as JsonObject[] },
@@ -222,9 +263,20 @@ class Replicated implements ReplicatedCutover {
   }
 
   async afterRefresh(): Promise<void> {
-    if (this.strategy === 'pause') return;
-    await this.waitForIdleV1();
-    await this.stop();
+    if (this.pg && this.strategy === 'overlap') {
+      await this.waitForIdleV1();
+      await this.stop();
+    }
+    // Under either strategy: the refreshes moved every instance, so v1's table takes no more writes.
+    if (this.table) {
+      const drained = await this.table.drain(this.strategy);
+      const conflicts = drained.conflicts.map(
+        (c) =>
+          `item ${c.key} of the table: written on v2 while v1's change to it was on its way (v1's change was applied)`,
+      );
+      this.result = { ...this.result, conflicts: [...this.result.conflicts, ...conflicts] };
+      for (const conflict of conflicts) this.ctx.log(`Conflict: ${conflict}`);
+    }
   }
 
   async undo(): Promise<void> {
@@ -279,7 +331,7 @@ class Replicated implements ReplicatedCutover {
   private async stop(): Promise<void> {
     const drainStarted = Date.now();
     const stopped = await this.onBoth((v1, v2) =>
-      drainAndStop(v1, v2, this.names, { timeoutMs: this.ctx.options.drainTimeoutMs }),
+      drainAndStop(v1, v2, this.pg!.names, { timeoutMs: this.ctx.options.drainTimeoutMs }),
     );
     const drainMs = Date.now() - drainStarted;
     const overtaken = await this.onV1((v1) => overtakenSequences(v1, this.advanced));
@@ -294,7 +346,7 @@ class Replicated implements ReplicatedCutover {
           `sequence ${s.schema}.${s.name}: v1 reached ${s.v1}, past ${s.v2} where v2 started: ids in between may exist on both sides`,
       ),
     ];
-    this.result = { ...this.result, stopped, conflicts, drainMs };
+    this.result = { ...this.result, stopped, conflicts: [...this.result.conflicts, ...conflicts], drainMs };
     await this.ctx.record({
       type: REPLICATION_EVENTS.stopped,
       data: {
@@ -302,24 +354,24 @@ class Replicated implements ReplicatedCutover {
         lsn: stopped.lsn,
         applyErrors: stopped.applyErrors,
         conflicts,
-        slot: this.names.slot,
-        subscription: this.names.subscription,
+        slot: this.pg!.names.slot,
+        subscription: this.pg!.names.subscription,
       },
     });
     this.ctx.log(
-      `Replication drained to ${stopped.lsn} in ${drainMs} ms and stopped: subscription ${this.names.subscription} dropped on v2, slot ${this.names.slot} and publication dropped on v1.`,
+      `Replication drained to ${stopped.lsn} in ${drainMs} ms and stopped: subscription ${this.pg!.names.subscription} dropped on v2, slot ${this.pg!.names.slot} and publication dropped on v1.`,
     );
     for (const conflict of conflicts) this.ctx.log(`Conflict: ${conflict}`);
   }
 
   private onV1<T>(fn: (v1: pg.Client) => Promise<T>): Promise<T> {
-    return withPostgres(this.v1, fn, `cutover ${this.strategy}`);
+    return withPostgres(this.pg!.v1, fn, `cutover ${this.strategy}`);
   }
 
   private onBoth<T>(fn: (v1: pg.Client, v2: pg.Client) => Promise<T>): Promise<T> {
     return withPostgres(
-      this.v1,
-      (a) => withPostgres(this.v2, (b) => fn(a, b), `cutover ${this.strategy}`),
+      this.pg!.v1,
+      (a) => withPostgres(this.pg!.v2, (b) => fn(a, b), `cutover ${this.strategy}`),
       `cutover ${this.strategy}`,
     );
   }

@@ -2,6 +2,7 @@ import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { copyTable, ssmCheckpointStore } from '../data/dynamodb/index.js';
 import { VerdictError } from '../errors/index.js';
 import { describeTable } from '../resources/dynamodb-table.js';
+import { planTableReplication } from './table-replication.js';
 import type { MigrateContext, PlannedStep } from './types.js';
 
 /** Parallel Scan segments of the copy. Part of the checkpoint: a resumed copy must use the same number. */
@@ -53,6 +54,10 @@ export async function planDynamoDbStep(ctx: MigrateContext): Promise<PlannedStep
     );
   }
   if (problems.length > 0) throw new VerdictError(`DynamoDB copy refused: ${problems.join('; ')}`);
+  const replication =
+    options.replication === 'logical'
+      ? await planTableReplication(ctx, dynamodb, resuming ? saved : undefined)
+      : undefined;
   const estimate = source?.ItemCount ?? 0;
   const lines = [
     `copy table ${config.v1.table} → ${config.v2.table} (${region}; DynamoDB replicates v2 to ${config.regions.dr}): ` +
@@ -62,21 +67,28 @@ export async function planDynamoDbStep(ctx: MigrateContext): Promise<PlannedStep
     resuming
       ? `resume the interrupted copy recorded at ${checkpointParameter(config.environment)} (${saved.items.toLocaleString('en-US')} items written so far)`
       : `positions kept at ${checkpointParameter(config.environment)} (SSM, ${region}) so an interrupted copy resumes`,
+    ...(replication?.lines ?? []),
   ];
+  const copy = async (signal?: AbortSignal) => {
+    const result = await copyTable({
+      source: { client: dynamodb, table: config.v1.table },
+      target: { client: dynamodb, table: config.v2.table },
+      segments: SEGMENTS,
+      concurrency: CONCURRENCY,
+      ...(options.dynamodbRateLimit ? { rateLimit: options.dynamodbRateLimit } : {}),
+      checkpoint,
+      log: ctx.log,
+      ...(signal ? { signal } : {}),
+    });
+    return result.items;
+  };
   return {
     step: 'dynamodb',
     lines,
     run: async () => {
-      const result = await copyTable({
-        source: { client: dynamodb, table: config.v1.table },
-        target: { client: dynamodb, table: config.v2.table },
-        segments: SEGMENTS,
-        concurrency: CONCURRENCY,
-        ...(options.dynamodbRateLimit ? { rateLimit: options.dynamodbRateLimit } : {}),
-        checkpoint,
-        log: ctx.log,
-      });
-      return { items: result.items };
+      if (!replication) return { items: await copy() };
+      const { items, record } = await replication.around(copy);
+      return { items, tableReplication: record };
     },
   };
 }

@@ -12,3 +12,4 @@ export {
   type TableCopyRecord,
 } from './types.js';
 export { refuseCopyOntoLiveV2 } from './live-v2.js';
+export { TABLE_REPLICATION_EVENTS } from './table-replication.js';

@@ -27,7 +27,12 @@ export function migrationEvents(result: MigrateResult, options: MigrateOptions):
         tables: Object.fromEntries(entries.slice(0, MAX_TABLES_LISTED).map(([name, t]) => [name, t.rows])),
       };
     }
-    if (result.items !== undefined) data['dynamodb'] = { itemsWritten: result.items };
+    if (result.items !== undefined) {
+      data['dynamodb'] = {
+        itemsWritten: result.items,
+        ...(result.tableReplication ? { stream: { ...result.tableReplication } } : {}),
+      };
+    }
     events.push({ type: 'data-copied', data });
   }
   if (result.replication) {

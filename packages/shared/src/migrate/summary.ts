@@ -39,6 +39,21 @@ export function resultTables(result: MigrateResult): { title: string; rows: stri
       rows: [['Items'], [result.items.toLocaleString('en-US')]],
     });
   }
+  const stream = result.tableReplication;
+  if (stream) {
+    tables.push({
+      title: "v1's writes during the copy, carried by the table's stream",
+      rows: [
+        ['Stream', 'Changes read', 'Keys applied', 'Positions'],
+        [
+          stream.streamArn,
+          stream.records.toLocaleString('en-US'),
+          stream.keysApplied.toLocaleString('en-US'),
+          stream.positions,
+        ],
+      ],
+    });
+  }
   return tables;
 }
 

@@ -45,6 +45,17 @@ export interface ReplicationRecord {
   identityFull: string[];
 }
 
+/** What `replication: logical` did for the table: its stream applied to v2 up to the tip. */
+export interface TableReplicationRecord {
+  streamArn: string;
+  /** The SSM parameter that holds the positions reached. */
+  positions: string;
+  /** When the stream's reading began (AWS's clock). */
+  since: string;
+  records: number;
+  keysApplied: number;
+}
+
 /** A backup made (or adopted on a re-run) before the data moved. */
 export interface BackupRecord {
   kind: 'cluster-snapshot' | 'table-backup';
@@ -73,6 +84,8 @@ export interface MigrateResult {
   items?: number;
   /** Set when the postgres step started logical replication. */
   replication?: ReplicationRecord;
+  /** Set when the dynamodb step carried v1's stream to v2. */
+  tableReplication?: TableReplicationRecord;
 }
 
 /**
@@ -83,5 +96,7 @@ export interface MigrateResult {
 export interface PlannedStep {
   step: MigrateStep;
   lines: string[];
-  run(): Promise<Partial<Pick<MigrateResult, 'backups' | 'tables' | 'items' | 'replication'>>>;
+  run(): Promise<
+    Partial<Pick<MigrateResult, 'backups' | 'tables' | 'items' | 'replication' | 'tableReplication'>>
+  >;
 }

@@ -3,3 +3,4 @@ export { verifyParity, type ParityContext, type ParityOutput, type ParityVerifyO
 export type { HealthContext, HealthOptions } from './types.js';
 export { verificationEvents } from './ledger-events.js';
 export { verifyReplication, replicationEvent, type ReplicationOutput } from './replication.js';
+export { verifyTableReplication, type TableReplicationOutput } from './table-replication.js';

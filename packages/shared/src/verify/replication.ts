@@ -12,6 +12,7 @@ import {
 } from '../replication/postgres/index.js';
 import type { Check } from '../report/index.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
+import type { TableReplicationOutput } from './table-replication.js';
 
 /*
  * `check: replication`: while migrate-data's logical replication carries v1's writes to v2, is it
@@ -38,6 +39,8 @@ export interface ReplicationOutput {
   subscription: string;
   lag: ReplicationLag;
   drift: string[];
+  /** The table's stream, when migrate-data carried it (table-replication.ts). */
+  table?: TableReplicationOutput;
 }
 
 export async function verifyReplication(
