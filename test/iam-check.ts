@@ -54,8 +54,10 @@ export class PolicyError extends Error {
 export const SERVICES = [
   'autoscaling',
   'cloudwatch',
+  'dms',
   'dynamodb',
   'ec2',
+  'iam',
   'kms',
   'logs',
   'rds',
@@ -97,6 +99,14 @@ export const IMPLIED: Record<string, { actions: string[]; replaces?: true; why: 
     why: 'the endpoint parameter and some ledger events are SecureString',
   },
   'secretsmanager:GetSecretValue': { actions: ['kms:Decrypt'], why: 'a secret under a customer managed key' },
+  'dms:CreateEndpoint': {
+    actions: ['dms:AddTagsToResource', 'iam:PassRole'],
+    why: 'the endpoints are tagged as they are created, and name the role DMS assumes to read the secrets (SecretsManagerAccessRoleArn), which the caller passes',
+  },
+  'dms:CreateReplicationTask': {
+    actions: ['dms:AddTagsToResource'],
+    why: 'the task is tagged as it is created',
+  },
 };
 
 /**
@@ -114,6 +124,11 @@ export const UNSCOPED = new Set([
   'rds:DescribeDBInstances',
   'rds:DescribeDBClusterSnapshots',
   'rds:DescribeGlobalClusters',
+  // DMS authorizes its filtered Describe* calls against every resource of their kind.
+  'dms:DescribeConnections',
+  'dms:DescribeEndpoints',
+  'dms:DescribeReplicationInstances',
+  'dms:DescribeReplicationTasks',
 ]);
 
 /**
@@ -128,12 +143,16 @@ export const RESOURCE_PATTERNS: readonly RegExp[] = [
   // A cluster's parameter group is the engine's default or the team's own, never a name of the guide.
   /^arn:aws:rds:\*:\*:cluster-pg:\*$/,
   /^arn:aws:rds:\*:\*:cluster-snapshot:(primary|dr)-db-cluster-\*-(premigration|final-archive)-\*$/,
-  /^arn:aws:dynamodb:\*:\*:table\/session-table-(v2-)?\*(\/(backup|export)\/\*)?$/,
+  /^arn:aws:dynamodb:\*:\*:table\/session-table-(v2-)?\*(\/(backup|export|stream)\/\*)?$/,
   /^arn:aws:secretsmanager:\*:\*:secret:db-password-(v2-)?\*$/,
   /^arn:aws:ssm:\*:\*:parameter\/app\/\*\/(database|dynamodb)\/\*$/,
   /^arn:aws:ssm:\*:\*:parameter\/db-migration\/\*\/ledger\*?$/,
   /^arn:aws:ssm:\*:\*:parameter\/db-migration\/\*\/ledger\/\*$/,
-  /^arn:aws:ssm:\*:\*:parameter\/db-migration\/\*\/dynamodb-copy\/\*$/,
+  /^arn:aws:ssm:\*:\*:parameter\/db-migration\/\*\/dynamodb-(copy|stream)\/\*$/,
+  // DMS names its endpoints and tasks by random ids in their ARNs; the replication instance is the team's.
+  /^arn:aws:dms:\*:\*:(endpoint|task|rep):\*$/,
+  // The role DMS assumes to read the secrets is the team's; passed to DMS only (a condition says so).
+  /^arn:aws:iam::\*:role\/\*$/,
   /^arn:aws:autoscaling:\*:\*:autoScalingGroup:\*:autoScalingGroupName\/(primary|dr)-asg-\*$/,
   /^arn:aws:logs:\*:\*:log-group:\/aws\/application\/\*$/,
   /^arn:aws:s3:::ARCHIVE_BUCKET$/,
