@@ -14,6 +14,15 @@ export {
   ITERATOR_LIFETIME_MS,
 } from './services/dynamodb-streams/index.js';
 export {
+  addReplicationInstance,
+  failReplicationTask,
+  DatabaseServerRegistry,
+  DMS_NAMESPACE,
+  DMS_SECRETS_ACCESS_ROLE_ARN,
+  type DmsEngine,
+  type ReplicationInstanceOptions,
+} from './services/dms/index.js';
+export {
   addAutoScalingGroup,
   CONNECTIONS_PER_INSTANCE,
   type Fleet,

@@ -120,6 +120,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const caFile = v2.tls?.caFile ?? v1.tls?.caFile ?? (await writeCaFile(ca, started));
     const sandbox = await Sandbox.start(options);
     started.push(sandbox);
+    // DMS's engine finds them by host:port (its subscriptions need a superuser on PostgreSQL 15); a
+    // server given by URL offers no admin access, which the engine says when it would need it.
+    sandbox.databaseServers.register(v1);
+    sandbox.databaseServers.register(v2);
     const github = await GitHubApi.start();
     started.push(github);
     const databases = { v1, v2 };
@@ -127,6 +131,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       const scenario = findScenario(name);
       // The application's connections go before the world (and the databases) they point at.
       await sandbox.fleet.reset();
+      // DMS's runs stop before the scenario removes their slots and subscriptions.
+      await sandbox.dms.reset();
       // A scenario starts at today's time, whatever time an earlier test let pass.
       resetClock(sandbox);
       sandbox.world.clear();

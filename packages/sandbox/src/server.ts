@@ -12,6 +12,7 @@ import { JsonDispatcher, jsonError } from './protocols/json.js';
 import { QueryDispatcher, queryError } from './protocols/query.js';
 import type { JsonService, RawReply, RequestContext } from './protocols/types.js';
 import { createServices, type ServiceSet } from './services/index.js';
+import { DatabaseServerRegistry, type DmsEngine } from './services/dms/index.js';
 import { answerEc2, EC2_SIGNING_NAME, ec2Operation } from './services/ec2/index.js';
 import { answerS3, s3Operation, S3_SIGNING_NAME } from './services/s3/index.js';
 import { credentialScope } from './sigv4.js';
@@ -79,6 +80,8 @@ export class Sandbox {
    * through this sandbox's own endpoint, read once it listens.
    */
   readonly fleet = new Fleet(this.world, () => this.now(), { endpoint: () => this.baseUrl });
+  /** The PostgreSQL servers DMS's engine may reach with superuser rights (the lab registers its own). */
+  readonly databaseServers = new DatabaseServerRegistry();
 
   private readonly query = new QueryDispatcher();
   private readonly json = new JsonDispatcher();
@@ -95,7 +98,11 @@ export class Sandbox {
 
   private constructor(options: SandboxOptions) {
     this.faults = new FaultInjector(options.faults ?? [], options.seed ?? 1);
-    this.services = createServices();
+    this.services = createServices({
+      world: this.world,
+      now: () => this.now(),
+      servers: this.databaseServers,
+    });
     for (const service of this.services.query) this.query.register(service);
     for (const service of this.services.json) this.json.register(service);
   }
@@ -119,6 +126,11 @@ export class Sandbox {
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
     };
+  }
+
+  /** DMS's replication engine: its tasks' background work, which `lab.load` ends before a scenario. */
+  get dms(): DmsEngine {
+    return this.services.dms;
   }
 
   /** Calls made so far, optionally only those of one service. */
@@ -304,7 +316,7 @@ function callerAction(userAgent: string | undefined): string | undefined {
 
 /** Members that name the resource a call acts on, in the JSON and Query protocols. */
 const RESOURCE_MEMBER =
-  /^(Name|Names|Names\.member\.\d+|Path|SecretId|TableName|TableArn|StreamArn|ResourceArn|BackupArn|ExportArn|S3Bucket|logGroupName|DBClusterIdentifier|DBInstanceIdentifier|GlobalClusterIdentifier|SourceDBClusterIdentifier|DBClusterSnapshotIdentifier|DBClusterParameterGroupName|FinalDBSnapshotIdentifier|AutoScalingGroupName|AutoScalingGroupNames\.member\.\d+|GroupId\.\d+)$/;
+  /^(Name|Names|Names\.member\.\d+|Path|SecretId|TableName|TableArn|StreamArn|ResourceArn|BackupArn|ExportArn|S3Bucket|logGroupName|ReplicationTaskArn|EndpointArn|ReplicationInstanceArn|SourceEndpointArn|TargetEndpointArn|DBClusterIdentifier|DBInstanceIdentifier|GlobalClusterIdentifier|SourceDBClusterIdentifier|DBClusterSnapshotIdentifier|DBClusterParameterGroupName|FinalDBSnapshotIdentifier|AutoScalingGroupName|AutoScalingGroupNames\.member\.\d+|GroupId\.\d+)$/;
 
 /** The names a call's body (or, for S3, its path) gives of the resources it acts on, for the usage log. */
 function namedResources(body: Buffer, url: string): string[] {

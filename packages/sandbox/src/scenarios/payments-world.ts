@@ -5,6 +5,7 @@ import {
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import { addReplicationInstance } from '../services/dms/index.js';
 import { setClusterParameter } from '../services/rds/cluster-parameters.js';
 import { applyGuideAccount, emptyDatabases } from './guide-world.js';
 import { DEFAULT_PAYMENT_ROWS, seedPayments } from './payments-data.js';
@@ -64,6 +65,8 @@ async function enableLogicalReplication(ctx: ScenarioContext): Promise<void> {
     if (cluster) setClusterParameter(sandbox.world, cluster, 'rds.logical_replication', '1');
   }
   await grantReplication(ctx);
+  // The user's stack also deploys a DMS replication instance, and the role DMS reads secrets with.
+  addReplicationInstance(sandbox.world, config.regions.primary, `dms-${config.environment}`);
 }
 
 export const paymentsWorld = createPaymentsWorld({

@@ -1,6 +1,8 @@
 import type { JsonService, QueryService } from '../protocols/types.js';
+import type { World } from '../world/world.js';
 import { autoScalingService } from './autoscaling/index.js';
 import { cloudWatchService } from './cloudwatch/index.js';
+import { createDmsService, DmsEngine, type DatabaseServerRegistry } from './dms/index.js';
 import { createDynamoDbService } from './dynamodb/index.js';
 import { logsService } from './logs/index.js';
 import { rdsService } from './rds/index.js';
@@ -11,11 +13,22 @@ import { ssmService } from './ssm/index.js';
 export interface ServiceSet {
   query: QueryService[];
   json: JsonService[];
+  /** DMS's replication engine, whose background work a scenario load and `close` end. */
+  dms: DmsEngine;
   close(): Promise<void>;
 }
 
-export function createServices(): ServiceSet {
+/** What services with background work need of their sandbox. */
+export interface ServiceHost {
+  world: World;
+  now: () => Date;
+  /** The lab's PostgreSQL servers, for DMS's engine. */
+  servers: DatabaseServerRegistry;
+}
+
+export function createServices(host: ServiceHost): ServiceSet {
   const dynamodb = createDynamoDbService();
+  const dms = new DmsEngine(host.world, host.now, host.servers);
   return {
     query: [rdsService, autoScalingService],
     json: [
@@ -25,7 +38,12 @@ export function createServices(): ServiceSet {
       ssmService,
       secretsManagerService,
       logsService,
+      createDmsService(dms),
     ],
-    close: () => dynamodb.close(),
+    dms,
+    close: async () => {
+      await dms.close();
+      await dynamodb.close();
+    },
   };
 }

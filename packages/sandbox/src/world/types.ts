@@ -469,4 +469,132 @@ export interface RegionState {
   tableStreams: Map<string, TableStream>;
   /** The last stream sequence number handed out in this Region (they increase across its streams). */
   streamSequence: bigint;
+  /** AWS DMS: replication instances, endpoints, connection tests and tasks (../services/dms/). */
+  dms: DmsState;
+}
+
+/** What AWS DMS holds in one Region; every map is keyed by the resource's ARN. */
+export interface DmsState {
+  replicationInstances: Map<string, DmsReplicationInstance>;
+  endpoints: Map<string, DmsEndpoint>;
+  /** Connection tests, by `<ReplicationInstanceArn> <EndpointArn>` (one per pair, as DMS keeps them). */
+  connections: Map<string, DmsConnection>;
+  tasks: Map<string, DmsReplicationTask>;
+  /**
+   * IAM roles DMS can assume here to read an endpoint's secret (trusted by dms.<region>.amazonaws.com, with
+   * secretsmanager:GetSecretValue): any other `SecretsManagerAccessRoleArn` is refused with AccessDeniedFault.
+   */
+  secretsAccessRoles: Set<string>;
+}
+
+/** Created by the user's infrastructure code (a scenario), never by the toolkit. */
+export interface DmsReplicationInstance {
+  identifier: string;
+  arn: string;
+  region: string;
+  instanceClass: string;
+  status: string;
+  engineVersion: string;
+  createdAt: Date;
+}
+
+export interface DmsEndpoint {
+  identifier: string;
+  arn: string;
+  region: string;
+  /** `source` or `target`, as given (DescribeEndpoints answers it upper-case, as DMS does). */
+  endpointType: 'source' | 'target';
+  engineName: 'aurora-postgresql' | 'postgres';
+  databaseName: string;
+  /** `active`, or `deleting` between DeleteEndpoint and its removal. */
+  status: string;
+  sslMode: string;
+  /** Credentials given inline (no secret): ServerName, Port, Username, Password. */
+  serverName?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  secretId?: string;
+  secretsAccessRoleArn?: string;
+  slotName?: string;
+  pluginName?: string;
+  createdAt: Date;
+  /** Set by DeleteEndpoint: `deleting` until then on the sandbox's clock, then gone. */
+  removeAt?: Date;
+}
+
+export interface DmsConnection {
+  replicationInstanceArn: string;
+  endpointArn: string;
+  /** testing → successful | failed. */
+  status: 'testing' | 'successful' | 'failed';
+  lastFailureMessage?: string;
+  /** The test's result once it has run; answered only after one DescribeConnections has seen `testing`. */
+  outcome?: { status: 'successful' | 'failed'; message?: string };
+  seenTesting: boolean;
+}
+
+export type DmsMigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
+
+export interface DmsReplicationTask {
+  identifier: string;
+  arn: string;
+  region: string;
+  sourceEndpointArn: string;
+  targetEndpointArn: string;
+  replicationInstanceArn: string;
+  migrationType: DmsMigrationType;
+  /** Both as given: JSON strings. */
+  tableMappings: string;
+  settings: string;
+  /** creating, ready, starting, running, stopping, stopped, failed, deleting. */
+  status: string;
+  stopReason?: string;
+  lastFailureMessage?: string;
+  createdAt: Date;
+  /** `creating` until then on the sandbox's clock, then `ready`. */
+  readyAt?: Date;
+  /** Set by the first start; a later `start-replication` is refused, as DMS allows it on the first run only. */
+  startedAt?: Date;
+  /** When the current run started (ElapsedTimeMillis counts from here). */
+  runStartedAt?: Date;
+  stoppedAt?: Date;
+  fullLoadStartedAt?: Date;
+  fullLoadFinishedAt?: Date;
+  /** The tables the mappings selected, in load order, once a run has resolved them. */
+  tables: DmsTableStatistics[];
+  /** What the engine made for CDC, removed when the task is deleted. */
+  replication?: DmsReplicationObjects;
+}
+
+/** The source's slot and publications and the target's subscription of a CDC task. */
+export interface DmsReplicationObjects {
+  slotName: string;
+  publications: string[];
+  subscriptionName?: string;
+}
+
+export interface DmsTableStatistics {
+  schemaName: string;
+  tableName: string;
+  /** Before load, Full load, Table completed, Table error. */
+  state: string;
+  fullLoadRows: number;
+  fullLoadErrorRows: number;
+  fullLoadStartTime?: Date;
+  fullLoadEndTime?: Date;
+  lastUpdateTime?: Date;
+  inserts: number;
+  updates: number;
+  deletes: number;
+  ddls: number;
+  /** Not enabled, Pending records, Validated, Mismatched records, No primary key. */
+  validationState: string;
+  validationPendingRecords: number;
+  validationFailedRecords: number;
+  /**
+   * The target's pg_stat_user_tables counters (n_tup_ins, n_tup_upd, n_tup_del) when CDC began, with the
+   * full-load rows counted in: CDC's Inserts/Updates/Deletes are the growth since.
+   */
+  cdcBaseline?: { inserts: number; updates: number; deletes: number };
 }

@@ -78,6 +78,13 @@ export class World {
         securityGroups: new Map(),
         tableStreams: new Map(),
         streamSequence: 0n,
+        dms: {
+          replicationInstances: new Map(),
+          endpoints: new Map(),
+          connections: new Map(),
+          tasks: new Map(),
+          secretsAccessRoles: new Set(),
+        },
       };
       this.regions.set(name, state);
     }
