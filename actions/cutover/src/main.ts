@@ -2,6 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -32,6 +33,7 @@ const services = {
   secretsManager: SecretsManagerClient,
   dynamodb: DynamoDBClient,
   dynamodbStreams: DynamoDBStreamsClient, // the table's stream, drained when migrate-data carried it
+  dms: DatabaseMigrationServiceClient, // a DMS task migrate-data started, which the cutover refuses beside
 };
 
 /** Phase 3 (steps 3.1 to 3.3), with step 3.4 run by itself on failure when auto-rollback asks. */

@@ -15,6 +15,11 @@ export const Inputs = {
   maxAttempts: 'max-attempts',
   replication: 'replication',
   allowReplicaIdentityFull: 'allow-replica-identity-full',
+  dmsReplicationInstanceArn: 'dms-replication-instance-arn',
+  dmsAccessRoleArn: 'dms-access-role-arn',
+  dmsV1Secret: 'dms-v1-secret',
+  dmsV2Secret: 'dms-v2-secret',
+  dmsPollSeconds: 'dms-poll-seconds',
 } as const;
 
 export const Outputs = {
@@ -28,7 +33,7 @@ export const Outputs = {
 export const STEPS = ['backup', 'postgres', 'dynamodb'] as const;
 export type Step = (typeof STEPS)[number];
 export const SCHEMA_MODES = ['copy', 'existing'] as const;
-export const REPLICATION_MODES = ['none', 'logical'] as const;
+export const REPLICATION_MODES = ['none', 'logical', 'dms'] as const;
 
 export interface MigrateInputs {
   environment: string;
@@ -46,6 +51,59 @@ export interface MigrateInputs {
   maxAttempts?: number;
   replication: (typeof REPLICATION_MODES)[number];
   allowReplicaIdentityFull: boolean;
+  /** With replication `dms`. */
+  dms?: {
+    instanceArn: string;
+    accessRoleArn: string;
+    v1Secret?: string;
+    v2Secret?: string;
+    pollSeconds: number;
+  };
+}
+
+const INSTANCE_ARN = /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:rep:[A-Za-z0-9-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** The DMS inputs: required with `replication: dms`, refused without it (they would do nothing). */
+function readDms(io: ActionIO, replication: string): MigrateInputs['dms'] {
+  const instanceArn = io.string(Inputs.dmsReplicationInstanceArn);
+  const accessRoleArn = io.string(Inputs.dmsAccessRoleArn);
+  const v1Secret = io.string(Inputs.dmsV1Secret);
+  const v2Secret = io.string(Inputs.dmsV2Secret);
+  const pollSeconds = io.integer(Inputs.dmsPollSeconds, { default: 15, min: 1, max: 300 });
+  if (replication !== 'dms') {
+    const given = [
+      [Inputs.dmsReplicationInstanceArn, instanceArn],
+      [Inputs.dmsAccessRoleArn, accessRoleArn],
+      [Inputs.dmsV1Secret, v1Secret],
+      [Inputs.dmsV2Secret, v2Secret],
+    ].find(([, value]) => value);
+    if (given)
+      throw new InputError(
+        given[0]!,
+        `is only used with replication: dms; remove it or set replication: dms.`,
+      );
+    return undefined;
+  }
+  if (!instanceArn || !INSTANCE_ARN.test(instanceArn)) {
+    throw new InputError(
+      Inputs.dmsReplicationInstanceArn,
+      `must be the ARN of the DMS replication instance the infrastructure created (arn:aws:dms:<region>:<account>:rep:<id>) with replication: dms; got '${instanceArn ?? ''}'.`,
+    );
+  }
+  if (!accessRoleArn || !ROLE_ARN.test(accessRoleArn)) {
+    throw new InputError(
+      Inputs.dmsAccessRoleArn,
+      `must be the ARN of the IAM role DMS assumes to read the secrets (arn:aws:iam::<account>:role/<name>) with replication: dms; got '${accessRoleArn ?? ''}'.`,
+    );
+  }
+  return {
+    instanceArn,
+    accessRoleArn,
+    ...(v1Secret ? { v1Secret } : {}),
+    ...(v2Secret ? { v2Secret } : {}),
+    pollSeconds,
+  };
 }
 
 /** Reads and validates every input before any AWS call. */
@@ -54,6 +112,8 @@ export function readInputs(io: ActionIO): MigrateInputs {
   const pgDump = io.string(Inputs.pgDump);
   const maxAttempts = io.integer(Inputs.maxAttempts, { min: 1, max: 20 });
   const rateLimit = io.integer(Inputs.dynamodbRateLimit, { min: 0, max: 1_000_000 });
+  const replication = io.choice(Inputs.replication, REPLICATION_MODES, 'none');
+  const dms = readDms(io, replication);
   return {
     environment: io.string(Inputs.environment, { required: true }),
     ...(config ? { config } : {}),
@@ -66,8 +126,9 @@ export function readInputs(io: ActionIO): MigrateInputs {
     dryRun: io.boolean(Inputs.dryRun, { default: false }),
     sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
-    replication: io.choice(Inputs.replication, REPLICATION_MODES, 'none'),
+    replication,
     allowReplicaIdentityFull: io.boolean(Inputs.allowReplicaIdentityFull, { default: false }),
+    ...(dms ? { dms } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -19,13 +20,14 @@ import { Outputs, readInputs } from './inputs.js';
 /**
  * The services Phase 2 calls, and only those (each SDK client package is bundled whole): RDS for the
  * clusters and the snapshot, DynamoDB for the backup and the copy, DynamoDB Streams for the writes made
- * during it (`replication: logical`), Secrets Manager for both passwords, SSM for the copy's checkpoint
- * and the stream's positions.
+ * during it (`replication: logical` or `dms`), DMS for `replication: dms`, Secrets Manager for both
+ * passwords, SSM for the copy's checkpoint and the stream's positions.
  */
 const services = {
   rds: RDSClient,
   dynamodb: DynamoDBClient,
   dynamodbStreams: DynamoDBStreamsClient,
+  dms: DatabaseMigrationServiceClient, // replication: dms
   secretsManager: SecretsManagerClient,
   ssm: SSMClient,
 };
@@ -46,6 +48,7 @@ export async function migrateDataAction(io: ActionIO): Promise<void> {
       sslMode: inputs.sslMode,
       replication: inputs.replication,
       replicaIdentityFull: inputs.allowReplicaIdentityFull,
+      ...(inputs.dms ? { dms: { ...inputs.dms } } : {}),
     };
     const ledger = {
       ssm: clients.ssm(config.regions.primary),

@@ -4,6 +4,7 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -32,6 +33,7 @@ export interface AwsServiceClasses {
   autoScaling?: typeof AutoScalingClient;
   s3?: typeof S3Client;
   ec2?: typeof EC2Client;
+  dms?: typeof DatabaseMigrationServiceClient;
 }
 
 export interface AwsClientOptions {
@@ -72,6 +74,7 @@ const packages: Record<keyof AwsServiceClasses, [className: string, packageName:
   autoScaling: ['AutoScalingClient', '@aws-sdk/client-auto-scaling'],
   s3: ['S3Client', '@aws-sdk/client-s3'],
   ec2: ['EC2Client', '@aws-sdk/client-ec2'],
+  dms: ['DatabaseMigrationServiceClient', '@aws-sdk/client-database-migration-service'],
 };
 
 /**
@@ -126,6 +129,10 @@ export class AwsClients {
 
   ec2(region: string): EC2Client {
     return this.client('ec2', 'ec2', region);
+  }
+
+  dms(region: string): DatabaseMigrationServiceClient {
+    return this.client('dms', 'dms', region);
   }
 
   /**

@@ -119,6 +119,14 @@ export async function prepareWriteStrategy(
     sslMode: options.sslMode,
     mask: ctx.mask,
   });
+  if (running?.mode === 'dms') {
+    throw new VerdictError(
+      `Cutover of ${env} refused: ${describeRunningReplication(running)}. This release cannot cut over beside a DMS task ` +
+        '(draining it at the switch is not built yet). Stop and delete it (' +
+        running.stop.join(' ') +
+        '), then copy again with migrate-data (replication: logical, which the cutover drains) and verify parity. Nothing was changed.',
+    );
+  }
   const table = tableReplicationInLedger(view);
   const carried = [
     ...(running ? [describeRunningReplication(running)] : []),

@@ -55,7 +55,8 @@ export async function planDynamoDbStep(ctx: MigrateContext): Promise<PlannedStep
   }
   if (problems.length > 0) throw new VerdictError(`DynamoDB copy refused: ${problems.join('; ')}`);
   const replication =
-    options.replication === 'logical'
+    // Whichever carries the database's writes (logical replication or DMS), the table's go through its stream.
+    options.replication !== 'none'
       ? await planTableReplication(ctx, dynamodb, resuming ? saved : undefined)
       : undefined;
   const estimate = source?.ItemCount ?? 0;

@@ -37,7 +37,11 @@ export function migrationEvents(result: MigrateResult, options: MigrateOptions):
   }
   if (result.replication) {
     // The cutover refuses while what this names still runs (replication/running.ts).
-    events.push({ type: 'replication-started', data: { mode: 'logical', ...result.replication } });
+    events.push({
+      type: 'replication-started',
+      data:
+        'mode' in result.replication ? { ...result.replication } : { mode: 'logical', ...result.replication },
+    });
   }
   return events;
 }

@@ -17,8 +17,7 @@ import {
   type ReplicatedTable,
   type ReplicationNames,
 } from '../replication/postgres/index.js';
-import { describeCluster } from '../resources/aurora.js';
-import { readClusterParameter } from '../resources/cluster-parameters.js';
+import { logicalReplicationSetting } from './logical-setting.js';
 import type { MigrateContext, ReplicationRecord } from './types.js';
 
 /*
@@ -48,8 +47,6 @@ export interface PlannedReplication {
   /** After the copy: v2 subscribes to the slot. */
   subscribe(): Promise<ReplicationRecord>;
 }
-
-const PARAMETER = 'rds.logical_replication';
 
 export function logicalReplication(ctx: MigrateContext): LogicalReplication {
   const names = replicationNames(ctx.config.environment);
@@ -117,24 +114,7 @@ async function checkPreconditions(
   source: PostgresEndpoint,
   tables: ReplicatedTable[],
 ): Promise<PreconditionReport> {
-  const { config } = ctx;
-  const problems: string[] = [];
-  const rds = ctx.clients.rds(config.regions.primary);
-  const cluster = await describeCluster(rds, config.v1.primaryCluster);
-  const parameter = cluster ? await readClusterParameter(rds, cluster, PARAMETER) : undefined;
-  if (parameter && parameter.value !== '1') {
-    problems.push(
-      `v1's DB cluster parameter group ${parameter.group} has ${PARAMETER} = ${parameter.value ?? 'unset (0)'}: ` +
-        `give ${config.v1.primaryCluster} a custom DB cluster parameter group with ${PARAMETER} = 1 ` +
-        `(aws rds modify-db-cluster-parameter-group --parameters ParameterName=${PARAMETER},ParameterValue=1,ApplyMethod=pending-reboot), ` +
-        'then reboot its writer instance',
-    );
-  } else if (parameter?.writerStatus === 'pending-reboot') {
-    problems.push(
-      `v1's DB cluster parameter group ${parameter.group} sets ${PARAMETER} = 1 but the writer of ${config.v1.primaryCluster} ` +
-        'has not been rebooted since (pending-reboot): reboot the writer instance, then run again',
-    );
-  }
+  const problems = await logicalReplicationSetting(ctx);
   const { report, slots } = await withPostgres(
     source,
     async (v1) => ({

@@ -1,5 +1,6 @@
 import { planPostgresCopy, runPostgresCopy, type PostgresCopyPlan } from '../data/postgres/copy/index.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
+import { planDmsReplication } from './dms-replication.js';
 import { logicalReplication } from './logical-replication.js';
 import type { MigrateContext, PlannedStep, TableCopyRecord } from './types.js';
 
@@ -27,6 +28,27 @@ export async function planPostgresStep(ctx: MigrateContext): Promise<PlannedStep
     ...(options.pgDump ? { pgDump: options.pgDump } : {}),
     log: ctx.log,
   };
+  if (options.replication === 'dms') {
+    // The tables are known from a first plan (read-only); the DMS plan's refusals come before anything changes.
+    const tables = (await planPostgresCopy(source, target, copyOptions)).tables.map((t) => ({
+      schema: t.table.schema,
+      name: t.table.name,
+    }));
+    const dms = await planDmsReplication(ctx, source, target, tables);
+    const plan = await planPostgresCopy(source, target, { ...copyOptions, loader: dms.loader });
+    return {
+      step: 'postgres',
+      lines: [...plan.describe(), ...dms.lines],
+      run: async () => {
+        try {
+          return { tables: await copy(plan), replication: dms.record() };
+        } catch (error) {
+          await dms.abort().catch(() => undefined);
+          throw error;
+        }
+      },
+    };
+  }
   if (options.replication !== 'logical') {
     const plan = await planPostgresCopy(source, target, copyOptions);
     return { step: 'postgres', lines: plan.describe(), run: async () => ({ tables: await copy(plan) }) };

@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws/index.js';
 import type { MigrationConfig } from '../config/index.js';
 import type { SslMode } from '../data/ssl-mode.js';
 import type { LedgerEventDraft } from '../ledger/event.js';
+import type { DmsSettings } from './dms-replication.js';
 
 /** The guide's steps 2.1, 2.2 and 2.3, in the order they run. */
 export const MIGRATE_STEPS = ['backup', 'postgres', 'dynamodb'] as const;
@@ -17,8 +18,13 @@ export interface MigrateOptions {
   dynamodbRateLimit?: number;
   dryRun: boolean;
   sslMode: SslMode;
-  /** `logical`: v2 keeps receiving v1's writes after the copy, through a slot and a subscription. */
-  replication: 'none' | 'logical';
+  /**
+   * `logical`: v2 keeps receiving v1's writes after the copy, through a slot and a subscription.
+   * `dms`: a DMS full-load-and-cdc task moves the rows and then carries the writes (PostgreSQL only).
+   */
+  replication: 'none' | 'logical' | 'dms';
+  /** With `dms`: the replication instance, the role DMS reads the secrets with, and the secrets. */
+  dms?: DmsSettings;
   /** Tables without a key may be replicated with REPLICA IDENTITY FULL (otherwise they refuse). */
   replicaIdentityFull: boolean;
 }
@@ -43,6 +49,15 @@ export interface ReplicationRecord {
   consistentPoint: string;
   /** Tables given REPLICA IDENTITY FULL. */
   identityFull: string[];
+}
+
+/** What `replication: dms` set up: the ledger keeps it; the task carries v1's writes until stopped. */
+export interface DmsReplicationRecord {
+  mode: 'dms';
+  task: string;
+  taskArn: string;
+  endpointArns: string[];
+  instanceArn: string;
 }
 
 /** What `replication: logical` did for the table: its stream applied to v2 up to the tip. */
@@ -82,8 +97,8 @@ export interface MigrateResult {
   tables?: Record<string, TableCopyRecord>;
   /** Items copied; undefined when the dynamodb step did not run. */
   items?: number;
-  /** Set when the postgres step started logical replication. */
-  replication?: ReplicationRecord;
+  /** Set when the postgres step started logical replication, or a DMS task. */
+  replication?: ReplicationRecord | DmsReplicationRecord;
   /** Set when the dynamodb step carried v1's stream to v2. */
   tableReplication?: TableReplicationRecord;
 }

@@ -4,6 +4,7 @@ import type { SslMode } from '../data/ssl-mode.js';
 import { describeEvent } from '../ledger/describe.js';
 import type { LedgerEvent } from '../ledger/event.js';
 import type { LedgerView } from '../ledger/view.js';
+import { findTaskByArn } from './dms/task.js';
 import { describeLeftovers, readLeftovers, stopStatements } from './leftovers.js';
 import { replicationNames } from './postgres/index.js';
 
@@ -15,18 +16,25 @@ import { replicationNames } from './postgres/index.js';
 
 export const REPLICATION_EVENTS = {
   slotCreated: 'replication-slot-created',
+  /** `replication: dms` created a task or endpoints (recorded at once, before the task ran). */
+  dmsObjectsCreated: 'dms-objects-created',
   started: 'replication-started',
   stopped: 'replication-stopped',
 } as const;
 
 /** The newest start of replication with no stop recorded after it. */
 export function replicationInLedger(view: LedgerView): LedgerEvent | undefined {
-  const start = view.latest([REPLICATION_EVENTS.slotCreated, REPLICATION_EVENTS.started]);
+  const start = view.latest([
+    REPLICATION_EVENTS.slotCreated,
+    REPLICATION_EVENTS.dmsObjectsCreated,
+    REPLICATION_EVENTS.started,
+  ]);
   if (!start) return undefined;
   return view.since(start, [REPLICATION_EVENTS.stopped]).length > 0 ? undefined : start;
 }
 
 export interface RunningReplication {
+  mode: 'logical' | 'dms';
   event: LedgerEvent;
   /** What is still on the servers, e.g. `slot dbmig_dev on v1`. */
   objects: string[];
@@ -40,11 +48,44 @@ export async function runningReplication(
 ): Promise<RunningReplication | undefined> {
   const event = replicationInLedger(view);
   if (!event) return undefined;
+  const taskArn = event.data['taskArn'];
+  if (event.type === REPLICATION_EVENTS.dmsObjectsCreated || event.data['mode'] === 'dms') {
+    return typeof taskArn === 'string' ? runningDms(event, taskArn, ctx) : undefined;
+  }
   const objects = describeLeftovers(await readLeftovers(ctx, 'replication check'));
   if (objects.length === 0) return undefined;
-  return { event, objects, stop: stopStatements(replicationNames(ctx.config.environment)) };
+  return { mode: 'logical', event, objects, stop: stopStatements(replicationNames(ctx.config.environment)) };
+}
+
+/** A DMS task of the ledger's still on the replication instance (whatever its state: it holds a slot on v1). */
+async function runningDms(
+  event: LedgerEvent,
+  taskArn: string,
+  ctx: { config: MigrationConfig; clients: AwsClients },
+): Promise<RunningReplication | undefined> {
+  const dms = ctx.clients.dms(ctx.config.regions.primary);
+  const task = await findTaskByArn(dms, taskArn).catch((error: unknown) => {
+    if ((error as Error).name === 'ResourceNotFoundFault') return undefined;
+    throw error;
+  });
+  if (!task) return undefined;
+  const endpoints = Array.isArray(event.data['endpointArns']) ? (event.data['endpointArns'] as string[]) : [];
+  return {
+    mode: 'dms',
+    event,
+    objects: [`DMS task ${task.ReplicationTaskIdentifier ?? taskArn} (${task.Status ?? 'unknown'})`],
+    stop: [
+      `aws dms stop-replication-task --replication-task-arn ${taskArn};`,
+      `aws dms delete-replication-task --replication-task-arn ${taskArn};`,
+      ...endpoints.map((arn) => `aws dms delete-endpoint --endpoint-arn ${arn};`),
+    ],
+  };
 }
 
 export function describeRunningReplication(running: RunningReplication): string {
-  return `logical replication from v1 to v2 is running (${describeEvent(running.event)}; ${running.objects.join(', ')})`;
+  const what =
+    running.mode === 'dms'
+      ? "a DMS task carries v1's writes to v2"
+      : 'logical replication from v1 to v2 is running';
+  return `${what} (${describeEvent(running.event)}; ${running.objects.join(', ')})`;
 }

@@ -15,4 +15,5 @@ export type {
   CopyStep,
   TableCopyResult,
   StatementsOutcome,
+  DataLoader,
 } from './types.js';

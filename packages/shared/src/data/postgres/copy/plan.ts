@@ -11,7 +11,14 @@ import { missingRoles, rolesInGrants } from './roles.js';
 import { existingTableDifferences, schemaDifferences } from './schema-diff.js';
 import { coordinatorSnapshot, type SnapshotSource } from './snapshot.js';
 import { listRelations, serverVersion, tablesWithRows } from './target-state.js';
-import type { CopyStep, PgDumpBinary, PlannedTable, PostgresCopyOptions, SchemaMode } from './types.js';
+import type {
+  CopyStep,
+  DataLoader,
+  PgDumpBinary,
+  PlannedTable,
+  PostgresCopyOptions,
+  SchemaMode,
+} from './types.js';
 
 const DEFAULT_JOBS = 4;
 const LISTED = 10;
@@ -25,6 +32,7 @@ export interface PlanContext {
   progressIntervalSeconds: number;
   allowNonEmptyTarget: boolean;
   sslRootCert?: string;
+  loader?: DataLoader;
 }
 
 /**
@@ -75,9 +83,11 @@ export class PostgresCopyPlan {
           `pre-data before the rows, indexes, constraints and triggers after`
         : `schema: existing, v2's tables match v1's; no pg_dump needed`,
       `steps: ${this.steps.join(' → ')}; ${planContext(this).snapshot.description}, shared by every worker`,
-      `data: ${this.tables.length} tables (${formatBytes(this.estimatedBytes)} on v1) in ${ranges} work ` +
-        `items, ${this.jobs} at a time, largest first` +
-        (this.tables.some((t) => t.level > 0) ? ', tables after those they reference' : ''),
+      planContext(this).loader
+        ? `data: ${this.tables.length} tables (${formatBytes(this.estimatedBytes)} on v1) moved by ${planContext(this).loader!.description}`
+        : `data: ${this.tables.length} tables (${formatBytes(this.estimatedBytes)} on v1) in ${ranges} work ` +
+          `items, ${this.jobs} at a time, largest first` +
+          (this.tables.some((t) => t.level > 0) ? ', tables after those they reference' : ''),
     ];
     for (const planned of this.tables) {
       const t = planned.table;
@@ -257,6 +267,7 @@ export async function planPostgresCopy(
               progressIntervalSeconds: options.progressIntervalSeconds ?? 5,
               allowNonEmptyTarget,
               ...(options.sslRootCert !== undefined ? { sslRootCert: options.sslRootCert } : {}),
+              ...(options.loader ? { loader: options.loader } : {}),
             },
           );
         },

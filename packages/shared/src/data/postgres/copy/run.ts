@@ -118,15 +118,17 @@ export async function runPostgresCopy(plan: PostgresCopyPlan): Promise<PostgresC
       );
     }
     await checkTargetReady(context, plan);
-    tables = await loadData({
-      source,
-      target,
-      tables: plan.tables,
-      snapshotId: snapshot.id,
-      jobs: plan.jobs,
-      log,
-      progressIntervalSeconds: context.progressIntervalSeconds,
-    });
+    tables = context.loader
+      ? await context.loader.load(plan.tables, log)
+      : await loadData({
+          source,
+          target,
+          tables: plan.tables,
+          snapshotId: snapshot.id,
+          jobs: plan.jobs,
+          log,
+          progressIntervalSeconds: context.progressIntervalSeconds,
+        });
   } finally {
     // The rows are in: v1 need not keep the old row versions for this snapshot any longer.
     await snapshot.release();
@@ -134,6 +136,8 @@ export async function runPostgresCopy(plan: PostgresCopyPlan): Promise<PostgresC
   const postData = postScript
     ? await applyPostData(target, postScript, plan.jobs, log)
     : { applied: 0, skipped: 0 };
+  // An outside loader (DMS) goes on carrying changes once v2 has its keys and indexes.
+  await context.loader?.afterPostData?.(log);
   const sequences = await syncSequences(source, target);
   log(`sequences: ${sequences.length} set on v2 to v1's values`);
   await analyzeTables(

@@ -32,6 +32,19 @@ export interface PostgresCopyOptions {
    * where the actions already take the RDS CA bundle from.
    */
   sslRootCert?: string;
+  /**
+   * Moves the rows instead of the toolkit's own parallel COPY (`replication: dms`): called once v2 has
+   * v1's tables without their indexes, and, once the indexes, constraints and sequences are on v2,
+   * `afterPostData`.
+   */
+  loader?: DataLoader;
+}
+
+export interface DataLoader {
+  /** For the plan, e.g. "DMS task dbmig-dev (full-load-and-cdc)". */
+  readonly description: string;
+  load(tables: readonly PlannedTable[], log: (line: string) => void): Promise<TableCopyResult[]>;
+  afterPostData?(log: (line: string) => void): Promise<void>;
 }
 
 /** How a table's rows travel: binary is faster; text where binary would carry type OIDs that differ per server. */
