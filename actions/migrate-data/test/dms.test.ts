@@ -6,7 +6,14 @@ import {
   DescribeReplicationTasksCommand,
 } from '@aws-sdk/client-database-migration-service';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { failReplicationTask, sandboxClient, startLab, type Lab, type PostgresServer } from '@dbmig/sandbox';
+import {
+  breakValidation,
+  failReplicationTask,
+  sandboxClient,
+  startLab,
+  type Lab,
+  type PostgresServer,
+} from '@dbmig/sandbox';
 import { runCutover } from '../../cutover/test/phase3.js';
 import { runVerify } from '../../verify-v2/test/run-verify.js';
 import { errorsOf, ledgerTypes, mutatingCalls, runMigrate, tableDigests } from './run-migrate.js';
@@ -191,6 +198,21 @@ describe('migrate-data, replication: dms', () => {
       /The DMS task .* (failed|did not start).*the target rejected a row \(a test\)/,
     );
     expect(run.stdout).toContain('The DMS task and endpoints this run created were removed');
+    expect(await dmsObjects()).toEqual({ tasks: [], endpoints: [] });
+  });
+
+  it('a validation that finds differences fails the step; the running task is stopped and removed', async () => {
+    await lab.load('payments-world-replication');
+    await dmsSecrets();
+    breakValidation(lab.sandbox, lab.config.regions.primary, 'public.payments');
+    const run = await runMigrate(lab, dmsInputs());
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)[0]).toMatch(
+      /validation found differences in public\.payments \(Mismatched records, 1 records\)/,
+    );
+    expect(run.stdout).toMatch(/DMS task dbmig-dev stopped and deleted/);
+    // The task was running its change capture: it had to be stopped before DMS would delete it.
+    expect(lab.sandbox.calls('dms').map((c) => c.operation)).toContain('StopReplicationTask');
     expect(await dmsObjects()).toEqual({ tasks: [], endpoints: [] });
   });
 });

@@ -15,6 +15,7 @@ export {
 } from './services/dynamodb-streams/index.js';
 export {
   addReplicationInstance,
+  breakValidation,
   failReplicationTask,
   DatabaseServerRegistry,
   DMS_NAMESPACE,

@@ -3,8 +3,9 @@ import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { AcknowledgedSessionWrite } from './acknowledged-sessions.js';
 import { messageOf } from './connection.js';
 import type { FleetInstance } from './instance.js';
+import { LoadTicker } from './load-ticker.js';
 import { InstanceSessions, isDefiniteRefusal } from './session-writes.js';
-import { MAX_WRITES_PER_SECOND, type WriteLoadOptions } from './write-load.js';
+import type { WriteLoadOptions } from './write-load.js';
 
 export interface SessionLoadStats {
   /** Writes whose call returned 200 (each logs one item). */
@@ -41,7 +42,7 @@ export class SessionLoad {
   private leaving = new Set<string>();
   private stats: SessionLoadStats = emptyStats();
   private readonly clients = new Map<string, DynamoDBClient>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly ticker = new LoadTicker(() => this.tick());
   /** Bumped by clear(): a write that settles afterwards belongs to a log that is gone. */
   private epoch = 0;
 
@@ -54,24 +55,13 @@ export class SessionLoad {
     private readonly endpoint: () => string,
   ) {}
 
-  /** The rate is WriteLoad's, which checks it first; checked here too, should this run alone. */
   start(options: WriteLoadOptions): void {
-    const rate = options.writesPerSecond;
-    if (!(rate > 0 && rate <= MAX_WRITES_PER_SECOND)) {
-      throw new RangeError(
-        `session load: writesPerSecond must be in (0, ${MAX_WRITES_PER_SECOND}], got ${rate}`,
-      );
-    }
-    if (this.timer) clearInterval(this.timer);
-    this.timer = setInterval(() => this.tick(), Math.max(1, Math.round(1000 / rate)));
-    // The load never keeps a process alive on its own.
-    this.timer.unref();
+    this.ticker.start(options?.writesPerSecond);
   }
 
   /** Starts no more writes; resolves once those in flight have settled (and been logged or counted). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
     await Promise.all([...this.inFlight.values()]);
   }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { AcknowledgedWrite } from './acknowledged-writes.js';
 import { messageOf } from './connection.js';
 import type { FleetInstance } from './instance.js';
+import { LoadTicker } from './load-ticker.js';
 import { CommitInDoubtError, hasPaymentsSchema, InstanceRows } from './payment-writes.js';
 
 export interface WriteLoadOptions {
@@ -22,7 +23,7 @@ export interface WriteLoadStats {
   byCluster: Record<string, number>;
 }
 
-export const MAX_WRITES_PER_SECOND = 100;
+export { MAX_WRITES_PER_SECOND } from './load-ticker.js';
 /** Failures whose message is kept. */
 const KEEP_ERRORS = 10;
 /** How often an instance whose database lacks the payments schema looks again (migrations may create it). */
@@ -44,30 +45,19 @@ export class WriteLoad {
   /** Instances being terminated: they finish the write in flight and start no other. */
   private leaving = new Set<string>();
   private stats: WriteLoadStats = emptyStats();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly ticker = new LoadTicker(() => this.tick());
   /** Bumped by clear(): a write that settles afterwards belongs to a log that is gone. */
   private epoch = 0;
 
   constructor(private readonly instances: () => Iterable<FleetInstance>) {}
 
   start(options: WriteLoadOptions): void {
-    const rate = options?.writesPerSecond;
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > MAX_WRITES_PER_SECOND) {
-      throw new RangeError(
-        `startWriteLoad: writesPerSecond must be a number greater than 0 and at most ${MAX_WRITES_PER_SECOND} ` +
-          `(writes a second per instance), got ${String(rate)}`,
-      );
-    }
-    if (this.timer) clearInterval(this.timer);
-    this.timer = setInterval(() => this.tick(), Math.max(1, Math.round(1000 / rate)));
-    // The load never keeps a process alive on its own.
-    this.timer.unref();
+    this.ticker.start(options?.writesPerSecond);
   }
 
   /** Starts no more writes; resolves once those in flight have settled (and been logged or counted). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
     await Promise.all([...this.inFlight.values()]);
   }
 

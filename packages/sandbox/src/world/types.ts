@@ -485,6 +485,11 @@ export interface DmsState {
    * secretsmanager:GetSecretValue): any other `SecretsManagerAccessRoleArn` is refused with AccessDeniedFault.
    */
   secretsAccessRoles: Set<string>;
+  /**
+   * Tables (`schema.name`) whose validation finds mismatched records whatever the rows: a scenario's
+   * broken migration, e.g. a target whose collation sorts differently.
+   */
+  mismatchedTables: Set<string>;
 }
 
 /** Created by the user's infrastructure code (a scenario), never by the toolkit. */

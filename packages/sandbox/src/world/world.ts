@@ -84,6 +84,7 @@ export class World {
           connections: new Map(),
           tasks: new Map(),
           secretsAccessRoles: new Set(),
+          mismatchedTables: new Set(),
         },
       };
       this.regions.set(name, state);

@@ -4,7 +4,13 @@ import { VerdictError } from '../errors/index.js';
 import type { LedgerEvent, LedgerEventDraft } from '../ledger/event.js';
 import type { LedgerView } from '../ledger/view.js';
 import { TABLE_REPLICATION_EVENTS } from '../migrate/table-replication.js';
-import { streamPositionsStore, TableCatchUp, type KeyConflict } from '../replication/dynamodb/index.js';
+import {
+  resumeSavedCatchUp,
+  streamPositionsParameter,
+  streamPositionsStore,
+  type KeyConflict,
+  type TableCatchUp,
+} from '../replication/dynamodb/index.js';
 
 /*
  * The table's side of a replicated cutover. migrate-data applied v1's stream up to its tip and saved the
@@ -45,27 +51,14 @@ export class TableDrain {
    * past the stream's 24 hours.
    */
   static async open(ctx: TableDrainContext): Promise<TableDrain> {
-    const { config, clients } = ctx;
-    const region = config.regions.primary;
-    const store = streamPositionsStore(clients.ssm(region), config.environment);
-    const positions = await store.load();
-    if (!positions) {
+    const catchUp = await resumeSavedCatchUp(ctx);
+    if (!catchUp) {
+      const { config } = ctx;
       throw new VerdictError(
-        `Cutover of ${config.environment} refused: migrate-data carried the table's stream, but its positions at ${store.location} are gone, ` +
+        `Cutover of ${config.environment} refused: migrate-data carried the table's stream, but its positions at ${streamPositionsParameter(config.environment)} are gone, ` +
           `so the writes made to ${config.v1.table} since cannot be found. Copy the table again (migrate-data with allow-non-empty-target: true). Nothing was changed.`,
       );
     }
-    const catchUp = await TableCatchUp.resume(
-      {
-        streams: clients.dynamodbStreams(region),
-        dynamodb: clients.dynamodb(region),
-        target: positions.target,
-        store,
-        now: () => clients.awsNow(),
-        log: ctx.log,
-      },
-      positions,
-    );
     return new TableDrain(ctx, catchUp);
   }
 

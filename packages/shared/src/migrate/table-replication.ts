@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Checkpoint } from '../data/dynamodb/checkpoint.js';
 import {
+  catchUpOptions,
   streamPositionsParameter,
   streamPositionsStore,
   TableCatchUp,
@@ -58,14 +59,7 @@ export async function planTableReplication(
   return {
     lines,
     async around(copy) {
-      const options = {
-        streams: clients.dynamodbStreams(region),
-        dynamodb,
-        target: config.v2.table,
-        store,
-        now: () => clients.awsNow(),
-        log: ctx.log,
-      };
+      const options = catchUpOptions(ctx, config.v2.table);
       const catchUp = resume
         ? await TableCatchUp.resume(options, resume)
         : await TableCatchUp.begin(options, stream);

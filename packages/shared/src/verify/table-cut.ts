@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws/index.js';
 import type { MigrationConfig } from '../config/index.js';
-import { changedKeysSince, streamPositionsStore, TableCatchUp } from '../replication/dynamodb/index.js';
+import { changedKeysSince, resumeSavedCatchUp } from '../replication/dynamodb/index.js';
 
 /** How long the catch-up before a parity may take. */
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
@@ -21,27 +21,13 @@ export async function tableCut(ctx: {
   clients: AwsClients;
   log(line: string): void;
 }): Promise<TableCut> {
-  const { config, clients } = ctx;
-  const region = config.regions.primary;
-  const store = streamPositionsStore(clients.ssm(region), config.environment);
-  const positions = await store.load();
-  if (!positions) return {};
-  const streams = clients.dynamodbStreams(region);
-  const catchUp = await TableCatchUp.resume(
-    {
-      streams,
-      dynamodb: clients.dynamodb(region),
-      target: positions.target,
-      store,
-      now: () => clients.awsNow(),
-      log: ctx.log,
-    },
-    positions,
-  );
+  const catchUp = await resumeSavedCatchUp(ctx);
+  if (!catchUp) return {};
   const result = await catchUp.catchUp({ detectConflicts: false, timeoutMs: CATCH_UP_TIMEOUT_MS });
   ctx.log(
     `parity: the table's stream is carried to v2: ${result.records} change(s) since the last catch-up applied first ` +
       `(${result.keysApplied} key(s)); a key v1 changes while the tables are read counts as in flight`,
   );
+  const streams = ctx.clients.dynamodbStreams(ctx.config.regions.primary);
   return { inFlight: () => changedKeysSince(streams, result.positions) };
 }

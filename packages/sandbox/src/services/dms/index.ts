@@ -64,3 +64,8 @@ export async function failReplicationTask(
   }
   await sandbox.dms.fail(task, message);
 }
+
+/** Makes DMS's validation of `table` (`schema.name`) find mismatched records in every later task of the Region. */
+export function breakValidation(sandbox: Sandbox, region: string, table: string): void {
+  sandbox.world.region(region).dms.mismatchedTables.add(table);
+}

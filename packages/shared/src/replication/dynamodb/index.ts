@@ -11,3 +11,4 @@ export {
 } from './table-catch-up.js';
 export { changedKeysSince, streamBacklog, type StreamBacklog } from './backlog.js';
 export { streamPositionsStore, streamPositionsParameter } from './positions-store.js';
+export { catchUpOptions, resumeSavedCatchUp, type CatchUpContext } from './saved.js';
