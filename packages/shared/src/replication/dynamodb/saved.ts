@@ -6,7 +6,6 @@ import { TableCatchUp, type TableCatchUpOptions } from './table-catch-up.js';
 export interface CatchUpContext {
   config: MigrationConfig;
   clients: AwsClients;
-  log(line: string): void;
 }
 
 /** The catch-up of the environment's table, in the primary Region, into `target`, on AWS's clock. */
@@ -18,7 +17,6 @@ export function catchUpOptions(ctx: CatchUpContext, target: string): TableCatchU
     target,
     store: streamPositionsStore(ctx.clients.ssm(region), ctx.config.environment),
     now: () => ctx.clients.awsNow(),
-    log: ctx.log,
   };
 }
 

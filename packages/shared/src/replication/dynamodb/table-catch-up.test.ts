@@ -78,7 +78,7 @@ async function pair(): Promise<{ v1: string; v2: string; options: TableCatchUpOp
   return {
     v1,
     v2,
-    options: { streams, dynamodb: dynamo, target: v2, store, now: () => sandbox.now(), log: () => {} },
+    options: { streams, dynamodb: dynamo, target: v2, store, now: () => sandbox.now() },
   };
 }
 

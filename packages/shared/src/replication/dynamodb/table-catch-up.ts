@@ -28,7 +28,6 @@ export interface TableCatchUpOptions {
   store: JsonStore<StreamPositions>;
   /** AWS's time, for `since` and the lag. */
   now(): Date;
-  log(line: string): void;
 }
 
 export interface CatchUpResult {
