@@ -3,9 +3,8 @@ import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { AcknowledgedSessionWrite } from './acknowledged-sessions.js';
 import { messageOf } from './connection.js';
 import type { FleetInstance } from './instance.js';
-import { LoadTicker } from './load-ticker.js';
+import { InstanceLoad } from './instance-load.js';
 import { InstanceSessions, isDefiniteRefusal } from './session-writes.js';
-import type { WriteLoadOptions } from './write-load.js';
 
 export interface SessionLoadStats {
   /** Writes whose call returned 200 (each logs one item). */
@@ -34,44 +33,21 @@ const USER_AGENT = 'sandbox-fleet';
  * Every write whose call returned 200 is logged; a failed one is counted and its message kept, and the
  * instance goes on at its rate.
  */
-export class SessionLoad {
+export class SessionLoad extends InstanceLoad<{ table: string; endpoint: string }> {
   private log: AcknowledgedSessionWrite[] = [];
   private sessions = new Map<string, InstanceSessions>();
-  private readonly inFlight = new Map<string, Promise<void>>();
-  /** Instances being terminated: they finish the write in flight and start no other. */
-  private leaving = new Set<string>();
   private stats: SessionLoadStats = emptyStats();
   private readonly clients = new Map<string, DynamoDBClient>();
-  private readonly ticker = new LoadTicker(() => this.tick());
-  /** Bumped by clear(): a write that settles afterwards belongs to a log that is gone. */
-  private epoch = 0;
 
   /**
    * `endpoint` is the sandbox's URL, read when a write goes out (the server listens only after the fleet
    * is made); while it is empty, nothing is written.
    */
   constructor(
-    private readonly instances: () => Iterable<FleetInstance>,
+    instances: () => Iterable<FleetInstance>,
     private readonly endpoint: () => string,
-  ) {}
-
-  start(options: WriteLoadOptions): void {
-    this.ticker.start(options?.writesPerSecond);
-  }
-
-  /** Starts no more writes; resolves once those in flight have settled (and been logged or counted). */
-  async stop(): Promise<void> {
-    this.ticker.stop();
-    await Promise.all([...this.inFlight.values()]);
-  }
-
-  /** Forgets the log, the counts and what each instance wrote (a scenario about to be loaded). */
-  clear(): void {
-    this.epoch++;
-    this.log = [];
-    this.sessions = new Map();
-    this.leaving = new Set();
-    this.stats = emptyStats();
+  ) {
+    super(instances);
   }
 
   /** The sandbox is going away: stops, then lets go of the clients' sockets. */
@@ -79,13 +55,6 @@ export class SessionLoad {
     await this.stop();
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
-  }
-
-  /** An instance about to be terminated: its write in flight settles first, as a request finishes. */
-  async release(instance: FleetInstance): Promise<void> {
-    this.leaving.add(instance.id);
-    await this.inFlight.get(instance.id);
-    this.sessions.delete(instance.id);
   }
 
   acknowledgedWrites(): AcknowledgedSessionWrite[] {
@@ -97,21 +66,30 @@ export class SessionLoad {
     return { ...this.stats, lastErrors: [...this.stats.lastErrors], byTable: { ...this.stats.byTable } };
   }
 
-  private tick(): void {
+  /** The table its parameters name, while it is InService and serving and the sandbox listens. */
+  protected target(instance: FleetInstance): { table: string; endpoint: string } | undefined {
     const endpoint = this.endpoint();
-    if (!endpoint) return;
-    for (const instance of this.instances()) {
-      const { id } = instance;
-      const table = instance.settings.table;
-      if (this.inFlight.has(id) || this.leaving.has(id) || table === undefined) continue;
-      if (instance.view.lifecycleState !== 'InService' || !instance.serving) continue;
-      const run = this.attempt(instance, table, endpoint).finally(() => this.inFlight.delete(id));
-      this.inFlight.set(id, run);
-    }
+    const table = instance.settings.table;
+    if (!endpoint || table === undefined) return undefined;
+    if (instance.view.lifecycleState !== 'InService' || !instance.serving) return undefined;
+    return { table, endpoint };
+  }
+
+  protected forget(): void {
+    this.log = [];
+    this.sessions = new Map();
+    this.stats = emptyStats();
+  }
+
+  protected forgetInstance(id: string): void {
+    this.sessions.delete(id);
   }
 
   /** One write of `instance`; never rejects. */
-  private async attempt(instance: FleetInstance, table: string, endpoint: string): Promise<void> {
+  protected async attempt(
+    instance: FleetInstance,
+    { table, endpoint }: { table: string; endpoint: string },
+  ): Promise<void> {
     const epoch = this.epoch;
     const region = regionOf(instance);
     let sessions = this.sessions.get(instance.id);

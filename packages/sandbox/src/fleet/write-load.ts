@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AcknowledgedWrite } from './acknowledged-writes.js';
 import { messageOf } from './connection.js';
 import type { FleetInstance } from './instance.js';
-import { LoadTicker } from './load-ticker.js';
+import { InstanceLoad } from './instance-load.js';
 import { CommitInDoubtError, hasPaymentsSchema, InstanceRows } from './payment-writes.js';
 
 export interface WriteLoadOptions {
@@ -37,47 +37,11 @@ const SCHEMA_RECHECK_MS = 2_000;
  * row; a failed one is counted and its message kept, and the instance goes on at its rate, as an
  * application keeps serving. A connection lost is the instance's business (it reconnects as it does).
  */
-export class WriteLoad {
+export class WriteLoad extends InstanceLoad<pg.Client> {
   private log: AcknowledgedWrite[] = [];
   private rows = new Map<string, InstanceRows>();
   private schema = new Map<string, { present: boolean; checkedAt: number }>();
-  private readonly inFlight = new Map<string, Promise<void>>();
-  /** Instances being terminated: they finish the write in flight and start no other. */
-  private leaving = new Set<string>();
   private stats: WriteLoadStats = emptyStats();
-  private readonly ticker = new LoadTicker(() => this.tick());
-  /** Bumped by clear(): a write that settles afterwards belongs to a log that is gone. */
-  private epoch = 0;
-
-  constructor(private readonly instances: () => Iterable<FleetInstance>) {}
-
-  start(options: WriteLoadOptions): void {
-    this.ticker.start(options?.writesPerSecond);
-  }
-
-  /** Starts no more writes; resolves once those in flight have settled (and been logged or counted). */
-  async stop(): Promise<void> {
-    this.ticker.stop();
-    await Promise.all([...this.inFlight.values()]);
-  }
-
-  /** Forgets the log, the counts and what each instance wrote (a scenario about to be loaded). */
-  clear(): void {
-    this.epoch++;
-    this.log = [];
-    this.rows = new Map();
-    this.schema = new Map();
-    this.leaving = new Set();
-    this.stats = emptyStats();
-  }
-
-  /** An instance about to be terminated: its write in flight settles first, as a request finishes. */
-  async release(instance: FleetInstance): Promise<void> {
-    this.leaving.add(instance.id);
-    await this.inFlight.get(instance.id);
-    this.rows.delete(instance.id);
-    this.schema.delete(instance.id);
-  }
 
   acknowledgedWrites(): AcknowledgedWrite[] {
     return this.log.map((write) => ({ ...write, values: { ...write.values }, ids: { ...write.ids } }));
@@ -87,20 +51,26 @@ export class WriteLoad {
     return { ...this.stats, lastErrors: [...this.stats.lastErrors], byCluster: { ...this.stats.byCluster } };
   }
 
-  private tick(): void {
-    for (const instance of this.instances()) {
-      const { id } = instance;
-      if (this.inFlight.has(id) || this.leaving.has(id) || instance.view.lifecycleState !== 'InService')
-        continue;
-      const client = instance.writeConnection;
-      if (!client) continue;
-      const run = this.attempt(instance, client).finally(() => this.inFlight.delete(id));
-      this.inFlight.set(id, run);
-    }
+  /** Its write connection, once it is InService with one. */
+  protected target(instance: FleetInstance): pg.Client | undefined {
+    if (instance.view.lifecycleState !== 'InService') return undefined;
+    return instance.writeConnection;
+  }
+
+  protected forget(): void {
+    this.log = [];
+    this.rows = new Map();
+    this.schema = new Map();
+    this.stats = emptyStats();
+  }
+
+  protected forgetInstance(id: string): void {
+    this.rows.delete(id);
+    this.schema.delete(id);
   }
 
   /** One transaction of `instance`; never rejects. */
-  private async attempt(instance: FleetInstance, client: pg.Client): Promise<void> {
+  protected async attempt(instance: FleetInstance, client: pg.Client): Promise<void> {
     const epoch = this.epoch;
     const target = instance.settings.database;
     const cluster =
