@@ -64,6 +64,12 @@ export interface PlannedDms {
   abort(): Promise<void>;
 }
 
+/** The task as the copy's plan names what moves the rows. */
+export function dmsTaskDescription(ctx: MigrateContext): string {
+  const instance = ctx.options.dms?.instanceArn ?? 'the replication instance';
+  return `DMS task ${dmsNames(ctx.config.environment).task} (full-load-and-cdc, validation on) on ${instance}`;
+}
+
 export async function planDmsReplication(
   ctx: MigrateContext,
   source: PostgresEndpoint,
@@ -145,7 +151,7 @@ export async function planDmsReplication(
   };
 
   const loader: DataLoader = {
-    description: `DMS task ${names.task} (full-load-and-cdc, validation on) on ${settings.instanceArn}`,
+    description: dmsTaskDescription(ctx),
     load: (planned: readonly PlannedTable[], log) =>
       removingOnFailure(async () => {
         // A table without a key is decoded whole (allowed by allow-replica-identity-full), as for logical.

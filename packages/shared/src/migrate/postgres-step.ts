@@ -1,6 +1,11 @@
-import { planPostgresCopy, runPostgresCopy, type PostgresCopyPlan } from '../data/postgres/copy/index.js';
+import {
+  planPostgresCopy,
+  runPostgresCopy,
+  type DataLoader,
+  type PostgresCopyPlan,
+} from '../data/postgres/copy/index.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
-import { planDmsReplication } from './dms-replication.js';
+import { dmsTaskDescription, planDmsReplication } from './dms-replication.js';
 import { logicalReplication } from './logical-replication.js';
 import type { MigrateContext, PlannedStep, TableCopyRecord } from './types.js';
 
@@ -29,13 +34,20 @@ export async function planPostgresStep(ctx: MigrateContext): Promise<PlannedStep
     log: ctx.log,
   };
   if (options.replication === 'dms') {
-    // The tables are known from a first plan (read-only); the DMS plan's refusals come before anything changes.
-    const tables = (await planPostgresCopy(source, target, copyOptions)).tables.map((t) => ({
-      schema: t.table.schema,
-      name: t.table.name,
-    }));
+    // The DMS plan needs the copy's tables, and the copy's plan needs the loader: the loader hands over
+    // to the DMS plan, made right after (its refusals still come before anything changes; the loader
+    // runs only once both plans are made).
+    const planned = (): DataLoader => dms.loader;
+    const plan = await planPostgresCopy(source, target, {
+      ...copyOptions,
+      loader: {
+        description: dmsTaskDescription(ctx),
+        load: (tables, log) => planned().load(tables, log),
+        afterPostData: (log) => planned().afterPostData!(log),
+      },
+    });
+    const tables = plan.tables.map((t) => ({ schema: t.table.schema, name: t.table.name }));
     const dms = await planDmsReplication(ctx, source, target, tables);
-    const plan = await planPostgresCopy(source, target, { ...copyOptions, loader: dms.loader });
     return {
       step: 'postgres',
       lines: [...plan.describe(), ...dms.lines],
