@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -32,6 +33,7 @@ const services = {
   dynamodb: DynamoDBClient,
   s3: S3Client,
   secretsManager: SecretsManagerClient,
+  dms: DatabaseMigrationServiceClient, // a DMS task migrate-data left behind, which a guard refuses on
 };
 
 /** Phase 4 (steps 4.1 to 4.4): guarded, archived, deleted in AWS's order, written up. */

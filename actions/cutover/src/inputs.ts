@@ -33,6 +33,7 @@ export const Inputs = {
   maxCdcLagSeconds: 'max-cdc-lag-seconds',
   drainTimeoutMinutes: 'drain-timeout-minutes',
   applicationRoles: 'application-roles',
+  dmsPollSeconds: 'dms-poll-seconds',
 } as const;
 
 export const Outputs = {
@@ -72,6 +73,7 @@ export interface CutoverInputs {
   drainTimeoutMinutes: number;
   /** Undefined: the user of v1's secret. */
   applicationRoles?: string[];
+  dmsPollSeconds: number;
 }
 
 /** Reads and validates every input before any AWS call. */
@@ -111,6 +113,7 @@ export function readInputs(io: ActionIO): CutoverInputs {
     maxCdcLagSeconds: io.decimal(Inputs.maxCdcLagSeconds, { default: 10, min: 0.001, max: 86_400 }),
     drainTimeoutMinutes: io.decimal(Inputs.drainTimeoutMinutes, { default: 10, min: 0.1, max: 1440 }),
     ...(roles ? { applicationRoles: parseRoles(roles) } : {}),
+    dmsPollSeconds: io.integer(Inputs.dmsPollSeconds, { default: 15, min: 1, max: 300 }),
   };
 }
 

@@ -33,7 +33,7 @@ const services = {
   secretsManager: SecretsManagerClient,
   dynamodb: DynamoDBClient,
   dynamodbStreams: DynamoDBStreamsClient, // the table's stream, drained when migrate-data carried it
-  dms: DatabaseMigrationServiceClient, // a DMS task migrate-data started, which the cutover refuses beside
+  dms: DatabaseMigrationServiceClient, // a DMS task migrate-data started: drained, stopped and deleted
 };
 
 /** Phase 3 (steps 3.1 to 3.3), with step 3.4 run by itself on failure when auto-rollback asks. */
@@ -83,6 +83,7 @@ export async function cutoverAction(io: ActionIO): Promise<void> {
           sequenceHeadroom: BigInt(inputs.sequenceHeadroom),
           maxLagSeconds: inputs.maxCdcLagSeconds,
           drainTimeoutMs: inputs.drainTimeoutMinutes * 60_000,
+          dmsPollSeconds: inputs.dmsPollSeconds,
           ...(inputs.applicationRoles ? { applicationRoles: inputs.applicationRoles } : {}),
         },
       },

@@ -1,5 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -40,6 +41,7 @@ const services = {
   secretsManager: SecretsManagerClient,
   cloudwatch: CloudWatchClient,
   s3: S3Client,
+  dms: DatabaseMigrationServiceClient, // a DMS task left behind, which the cleanup plan refuses on
 };
 
 /** Every phase's plan for one environment, as one sticky comment on the pull request and the job summary. */

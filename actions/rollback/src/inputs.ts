@@ -15,6 +15,7 @@ export const Inputs = {
   timestampColumn: 'timestamp-column',
   sslMode: 'ssl-mode',
   maxAttempts: 'max-attempts',
+  dmsPollSeconds: 'dms-poll-seconds',
 } as const;
 
 export const Outputs = {
@@ -36,6 +37,7 @@ export interface RollbackInputs {
   timestampColumn?: string;
   sslMode: SslMode;
   maxAttempts?: number;
+  dmsPollSeconds: number;
 }
 
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
@@ -69,5 +71,6 @@ export function readInputs(io: ActionIO): RollbackInputs {
     ...(column ? { timestampColumn: column } : {}),
     sslMode: io.choice(Inputs.sslMode, SSL_MODES, 'require'),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    dmsPollSeconds: io.integer(Inputs.dmsPollSeconds, { default: 15, min: 1, max: 300 }),
   };
 }

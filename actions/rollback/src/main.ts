@@ -1,5 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -18,6 +19,7 @@ const services = {
   rds: RDSClient,
   secretsManager: SecretsManagerClient,
   dynamodb: DynamoDBClient,
+  dms: DatabaseMigrationServiceClient, // a DMS task still running, stopped and deleted
 };
 
 /** Step 3.4: the parameters back to what the cutover replaced, both fleets refreshed, traffic proved back on v1. */
@@ -53,6 +55,7 @@ export async function rollbackAction(io: ActionIO): Promise<void> {
         trafficTimeoutMs: inputs.trafficTimeoutMinutes * 60_000,
         ...(inputs.timestampColumn ? { timestampColumn: inputs.timestampColumn } : {}),
         sslMode: inputs.sslMode,
+        dmsPollSeconds: inputs.dmsPollSeconds,
       },
     });
     io.setOutput(Outputs.rolledBack, String(result.rolledBack));

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -6,6 +7,8 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
+  dmsRunInLedger,
+  Ledger,
   setUpAction,
   verifyHealth,
   verifyParity,
@@ -35,6 +38,7 @@ const services = {
   ssm: SSMClient, // the ledger, where the verdict is recorded
   ec2: EC2Client, // the v2 cluster's security groups, read when its writer does not answer
   dynamodbStreams: DynamoDBStreamsClient, // the table's stream, when migrate-data carried it
+  dms: DatabaseMigrationServiceClient, // the DMS task, when migrate-data ran with replication dms
 };
 
 /**
@@ -70,12 +74,25 @@ export async function verifyV2(io: ActionIO): Promise<void> {
     let health: Check[] | undefined;
     let parity: Awaited<ReturnType<typeof verifyParity>> | undefined;
     let replication: Awaited<ReturnType<typeof verifyReplication>> | undefined;
+    // Which replication runs is the ledger's to say: logical replication, or migrate-data's DMS task,
+    // which the replication check reads and the parity cuts at.
+    const dms =
+      inputs.check === 'health'
+        ? undefined
+        : dmsRunInLedger(
+            await new Ledger({
+              ssm: clients.ssm(config.regions.primary),
+              environment: config.environment,
+              log: (line) => io.info(line),
+            }).read(),
+          );
     if (inputs.check === 'replication') {
       replication = await verifyReplication({
         config,
         clients,
         options: { maxLagSeconds: inputs.maxCdcLagSeconds, sslMode: inputs.sslMode },
         mask,
+        ...(dms ? { dms } : {}),
       });
       // The table's stream, when migrate-data carried it: what waits for the next catch-up.
       const table = await verifyTableReplication({ config, clients });
@@ -114,6 +131,7 @@ export async function verifyV2(io: ActionIO): Promise<void> {
           jobs: PARITY_JOBS,
         },
         mask,
+        ...(dms ? { dms } : {}),
         log: (line) => io.info(line),
       });
       for (const check of parity.checks) report.add(check);

@@ -4,6 +4,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { MigrationConfig } from '../config/types.js';
 import type { PlanFingerprint } from '../preview/fingerprint.js';
 import { replicationLeftoversCheck } from './replication-check.js';
@@ -51,6 +52,8 @@ export interface CleanupClients {
   ssm(region: string): SSMClient;
   cloudwatch(region: string): CloudWatchClient;
   s3(region: string): S3Client;
+  /** A DMS task migrate-data left on the replication instance is a guard's concern. */
+  dms(region: string): DatabaseMigrationServiceClient;
   /** AWS's time now, as the clients have seen it (AwsClients.awsNow). */
   awsNow(): Date;
 }

@@ -297,6 +297,7 @@ async function failAfterWrites(
         refreshTimeoutMs: options.refreshTimeoutMs,
         trafficTimeoutMs: options.rollback.trafficTimeoutMs,
         sslMode: options.rollback.sslMode,
+        dmsPollSeconds: options.writes.dmsPollSeconds,
         reason,
       },
     });

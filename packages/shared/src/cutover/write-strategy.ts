@@ -7,22 +7,25 @@ import { VerdictError } from '../errors/index.js';
 import type { JsonObject, LedgerEvent, LedgerEventDraft } from '../ledger/event.js';
 import { describeEvent } from '../ledger/describe.js';
 import type { LedgerView } from '../ledger/view.js';
+import { dmsTaskSet, drainAndStopDms, type DmsRun } from '../replication/dms/index.js';
 import {
   advanceSequences,
   applicationSessions,
   describeSessions,
   overtakenSequences,
   pauseWrites,
+  publicationSet,
   replicationNames,
   resumeWrites,
   type AdvancedSequence,
-  type ReplicationNames,
+  type ReplicatedSet,
   type RevokedPrivilege,
 } from '../replication/postgres/index.js';
 import {
   describeRunningReplication,
   REPLICATION_EVENTS,
   runningReplication,
+  type RunningReplication,
 } from '../replication/running.js';
 import { drainAndStop, type StoppedReplication } from '../replication/stop.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
@@ -31,7 +34,7 @@ import { TableDrain, tableReplicationInLedger } from './table-drain.js';
 
 /*
  * How a cutover treats the writes the application makes while it moves (`write-strategy`). With
- * migrate-data's logical replication carrying v1's writes to v2:
+ * migrate-data's logical replication (or its DMS task) carrying v1's writes to v2:
  * - `overlap` (zero downtime): v2's sequences are set past v1's with a headroom, the parameters switch,
  *   and the refreshes roll while replication keeps carrying the writes of instances still on v1; once no
  *   application session is left on v1, the lag is drained to zero and replication stopped.
@@ -64,6 +67,8 @@ export interface WriteStrategyOptions {
   drainTimeoutMs: number;
   /** The roles whose writes `pause` revokes; undefined: the user of v1's secret. */
   applicationRoles?: string[];
+  /** The first delay of the DMS waiters that stop and delete a DMS task, in seconds. */
+  dmsPollSeconds: number;
   sslMode: SslMode;
 }
 
@@ -119,12 +124,12 @@ export async function prepareWriteStrategy(
     sslMode: options.sslMode,
     mask: ctx.mask,
   });
-  if (running?.mode === 'dms') {
+  if (running?.mode === 'dms' && !running.dms?.slot) {
     throw new VerdictError(
-      `Cutover of ${env} refused: ${describeRunningReplication(running)}. This release cannot cut over beside a DMS task ` +
-        '(draining it at the switch is not built yet). Stop and delete it (' +
+      `Cutover of ${env} refused: ${describeRunningReplication(running)}, and the ledger does not name the slot it reads on v1 ` +
+        '(migrate-data could not tell it apart), so its drain cannot be proven. Stop and delete it (' +
         running.stop.join(' ') +
-        '), then copy again with migrate-data (replication: logical, which the cutover drains) and verify parity. Nothing was changed.',
+        '), then copy again with migrate-data and verify parity. Nothing was changed.',
     );
   }
   const table = tableReplicationInLedger(view);
@@ -163,6 +168,7 @@ export async function prepareWriteStrategy(
       clients: ctx.clients,
       options: { maxLagSeconds: options.maxLagSeconds, sslMode: options.sslMode },
       mask: ctx.mask,
+      ...(running.dms ? { dms: running.dms } : {}),
     });
     const failing = gate.checks.filter((c) => c.status !== 'pass');
     if (failing.length > 0) {
@@ -178,7 +184,7 @@ export async function prepareWriteStrategy(
         resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode }),
       ),
     );
-    pg = { names: replicationNames(env), v1: v1!, v2: v2! };
+    pg = { ...carrierOf(ctx, running), v1: v1!, v2: v2! };
   }
   const drain = table
     ? await TableDrain.open({
@@ -192,11 +198,53 @@ export async function prepareWriteStrategy(
   return new Replicated(ctx, strategy, pg, drain);
 }
 
-/** The PostgreSQL replication a cutover stops: its objects' names and both servers. */
-interface PostgresSide {
-  names: ReplicationNames;
+/** The PostgreSQL replication a cutover stops: both servers, and what carries v1's writes between them. */
+interface PostgresSide extends Carrier {
   v1: PostgresEndpoint;
   v2: PostgresEndpoint;
+}
+
+/** Logical replication's slot and subscription, or a DMS task: what the plan names and how each ends. */
+interface Carrier {
+  /** What the stop removes, for the plan: `the slot … and subscription … dropped`. */
+  removed: string;
+  /** The tables it carries: those whose writes `pause` revokes. */
+  carried: ReplicatedSet;
+  /** Waits until v2 has every byte v1 wrote, then stops it and removes what it made. */
+  drainAndStop(v1: pg.Client, v2: pg.Client, timeoutMs: number): Promise<StoppedReplication>;
+  /** The ledger's record of the stop, and the log's. */
+  stopped: { data: JsonObject; line: string };
+}
+
+function carrierOf(ctx: WriteStrategyContext, running: RunningReplication): Carrier {
+  if (running.dms) {
+    const run = running.dms as DmsRun & { slot: string };
+    const dms = ctx.clients.dms(ctx.config.regions.primary);
+    return {
+      removed: `the DMS task ${run.task} stopped and deleted with its endpoints (slot ${run.slot} on v1)`,
+      carried: dmsTaskSet(dms, run),
+      drainAndStop: (v1, _v2, timeoutMs) =>
+        drainAndStopDms(v1, dms, run, {
+          timeoutMs,
+          minDelaySeconds: ctx.options.dmsPollSeconds,
+          log: ctx.log,
+        }),
+      stopped: {
+        data: { mode: 'dms', task: run.task, taskArn: run.taskArn, slot: run.slot },
+        line: `DMS task ${run.task} stopped and deleted, its endpoints deleted, its slot ${run.slot} gone from v1`,
+      },
+    };
+  }
+  const names = replicationNames(ctx.config.environment);
+  return {
+    removed: `the slot ${names.slot} and subscription ${names.subscription} dropped`,
+    carried: publicationSet(names),
+    drainAndStop: (v1, v2, timeoutMs) => drainAndStop(v1, v2, names, { timeoutMs }),
+    stopped: {
+      data: { slot: names.slot, subscription: names.subscription },
+      line: `subscription ${names.subscription} dropped on v2, slot ${names.slot} and publication dropped on v1`,
+    },
+  };
 }
 
 class Replicated implements ReplicatedCutover {
@@ -214,18 +262,17 @@ class Replicated implements ReplicatedCutover {
   ) {
     this.result = { strategy, conflicts: [] };
     const headroom = ctx.options.sequenceHeadroom.toLocaleString('en-US');
-    const names = pg?.names;
     this.lines = [
-      ...(!names
+      ...(!pg
         ? [`write-strategy overlap: the switch, then the table's stream drained once no instance writes v1`]
         : strategy === 'overlap'
           ? [
               `write-strategy overlap: v2's sequences set ${headroom} past v1's, then the switch; replication keeps carrying v1's writes`,
-              `  until no application session is left on v1, then the lag drained and the slot ${names.slot} and subscription ${names.subscription} dropped`,
+              `  until no application session is left on v1, then the lag drained and ${pg.removed}`,
             ]
           : [
-              `write-strategy pause: v1 refuses the writes of ${this.roles().join(', ')} (REVOKE on the published tables, their sessions ended),`,
-              `  the lag drained, the slot ${names.slot} and subscription ${names.subscription} dropped, v2's sequences set ${headroom} past v1's, then the switch`,
+              `write-strategy pause: v1 refuses the writes of ${this.roles().join(', ')} (REVOKE on the tables ${pg.carried.description} carries, their sessions ended),`,
+              `  the lag drained, ${pg.removed}, v2's sequences set ${headroom} past v1's, then the switch`,
             ]),
       ...(table?.lines ?? []),
     ];
@@ -244,8 +291,9 @@ class Replicated implements ReplicatedCutover {
     }
     const { log, record } = this.ctx;
     const roles = this.roles();
+    const tables = await this.onV1((v1) => this.pg!.carried.tables(v1));
     const paused = await this.onV1((v1) =>
-      pauseWrites(v1, this.pg!.names, roles, async (revoked) => {
+      pauseWrites(v1, tables, roles, async (revoked) => {
         await record({
           type: WRITE_EVENTS.writesPaused,
           data: { roles, revoked: revoked as unknown as JsonObject[] },
@@ -339,12 +387,13 @@ class Replicated implements ReplicatedCutover {
   private async stop(): Promise<void> {
     const drainStarted = Date.now();
     const stopped = await this.onBoth((v1, v2) =>
-      drainAndStop(v1, v2, this.pg!.names, { timeoutMs: this.ctx.options.drainTimeoutMs }),
+      this.pg!.drainAndStop(v1, v2, this.ctx.options.drainTimeoutMs),
     );
     const drainMs = Date.now() - drainStarted;
     const overtaken = await this.onV1((v1) => overtakenSequences(v1, this.advanced));
     const conflicts = [
-      ...(stopped.applyErrors > 0
+      ...(stopped.problems ?? []),
+      ...(stopped.applyErrors > 0 && !stopped.problems
         ? [
             `${stopped.applyErrors} failed apply attempt(s) on v2 while replication ran (a key written on both sides stops the apply with a duplicate-key error; v2's server log names it)`,
           ]
@@ -362,12 +411,11 @@ class Replicated implements ReplicatedCutover {
         lsn: stopped.lsn,
         applyErrors: stopped.applyErrors,
         conflicts,
-        slot: this.pg!.names.slot,
-        subscription: this.pg!.names.subscription,
+        ...this.pg!.stopped.data,
       },
     });
     this.ctx.log(
-      `Replication drained to ${stopped.lsn} in ${drainMs} ms and stopped: subscription ${this.pg!.names.subscription} dropped on v2, slot ${this.pg!.names.slot} and publication dropped on v1.`,
+      `Replication drained to ${stopped.lsn} in ${drainMs} ms and stopped: ${this.pg!.stopped.line}.`,
     );
     for (const conflict of conflicts) this.ctx.log(`Conflict: ${conflict}`);
   }

@@ -14,6 +14,8 @@ import {
   dmsNames,
   findEndpoint,
   findTask,
+  logicalSlots,
+  newSlot,
   removeDmsObjects,
   startTask,
   testConnection,
@@ -117,7 +119,7 @@ export async function planDmsReplication(
   }
 
   const wait = { minDelaySeconds: settings.pollSeconds ?? 15 };
-  const created: { endpoints: string[]; taskArn?: string } = { endpoints: [] };
+  const created: { endpoints: string[]; taskArn?: string; slot?: string } = { endpoints: [] };
   const recordCreated = () =>
     ctx.record?.({
       type: DMS_EVENTS.objectsCreated,
@@ -203,6 +205,8 @@ export async function planDmsReplication(
         );
         created.taskArn = task.ReplicationTaskArn!;
         await recordCreated();
+        // DMS names the slot it takes on v1 itself: the one that appears once the task has started.
+        const slotsBefore = await withPostgres(source, logicalSlots, 'dms slots');
         await startTask(dms, created.taskArn, 'start-replication', wait);
         log(`DMS task ${names.task} started: full load of ${mapped.length} tables, changes cached meanwhile`);
         const stats = await awaitFullLoad(dms, created.taskArn, mapped, {
@@ -210,6 +214,13 @@ export async function planDmsReplication(
           minDelaySeconds: wait.minDelaySeconds,
           log,
         });
+        const slotsAfter = await withPostgres(source, logicalSlots, 'dms slots');
+        created.slot = newSlot(slotsBefore, slotsAfter);
+        log(
+          created.slot
+            ? `DMS task ${names.task} reads v1 through the slot ${created.slot}`
+            : `The slot the DMS task reads on v1 cannot be told apart (new logical slots: ${slotsAfter.filter((s) => !slotsBefore.includes(s)).join(', ') || 'none'}): the cutover will refuse to drain it`,
+        );
         return stats.map((t): TableCopyResult => ({
           table: `${t.SchemaName}.${t.TableName}`,
           rows: t.FullLoadRows ?? 0,
@@ -257,6 +268,7 @@ export async function planDmsReplication(
       taskArn: created.taskArn!,
       endpointArns: [...created.endpoints],
       instanceArn: settings.instanceArn,
+      ...(created.slot ? { slot: created.slot } : {}),
     }),
     abort,
   };

@@ -58,6 +58,8 @@ export interface DmsReplicationRecord {
   taskArn: string;
   endpointArns: string[];
   instanceArn: string;
+  /** The logical slot the task reads on v1 (DMS names it): the cutover's drain watches it. */
+  slot?: string;
 }
 
 /** What `replication: logical` did for the table: its stream applied to v2 up to the tip. */

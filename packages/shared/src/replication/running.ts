@@ -4,6 +4,7 @@ import type { SslMode } from '../data/ssl-mode.js';
 import { describeEvent } from '../ledger/describe.js';
 import type { LedgerEvent } from '../ledger/event.js';
 import type { LedgerView } from '../ledger/view.js';
+import { dmsRunOf, type DmsRun } from './dms/run.js';
 import { findTaskByArn } from './dms/task.js';
 import { describeLeftovers, readLeftovers, stopStatements } from './leftovers.js';
 import { replicationNames } from './postgres/index.js';
@@ -40,6 +41,19 @@ export interface RunningReplication {
   objects: string[];
   /** The statements that stop it by hand, v2's first. */
   stop: string[];
+  /** With mode dms: the task, its endpoints and its slot. */
+  dms?: DmsRun;
+}
+
+/** The DMS run of the ledger's replication still recorded as running, if it is one. */
+export function dmsRunInLedger(view: LedgerView): DmsRun | undefined {
+  const event = replicationInLedger(view);
+  if (!event || !isDms(event)) return undefined;
+  return dmsRunOf(event);
+}
+
+function isDms(event: LedgerEvent): boolean {
+  return event.type === REPLICATION_EVENTS.dmsObjectsCreated || event.data['mode'] === 'dms';
 }
 
 export async function runningReplication(
@@ -48,9 +62,9 @@ export async function runningReplication(
 ): Promise<RunningReplication | undefined> {
   const event = replicationInLedger(view);
   if (!event) return undefined;
-  const taskArn = event.data['taskArn'];
-  if (event.type === REPLICATION_EVENTS.dmsObjectsCreated || event.data['mode'] === 'dms') {
-    return typeof taskArn === 'string' ? runningDms(event, taskArn, ctx) : undefined;
+  if (isDms(event)) {
+    const run = dmsRunOf(event);
+    return run ? runningDms(event, run, ctx) : undefined;
   }
   const objects = describeLeftovers(await readLeftovers(ctx, 'replication check'));
   if (objects.length === 0) return undefined;
@@ -60,26 +74,32 @@ export async function runningReplication(
 /** A DMS task of the ledger's still on the replication instance (whatever its state: it holds a slot on v1). */
 async function runningDms(
   event: LedgerEvent,
-  taskArn: string,
+  run: DmsRun,
   ctx: { config: MigrationConfig; clients: AwsClients },
 ): Promise<RunningReplication | undefined> {
   const dms = ctx.clients.dms(ctx.config.regions.primary);
-  const task = await findTaskByArn(dms, taskArn).catch((error: unknown) => {
+  const task = await findTaskByArn(dms, run.taskArn).catch((error: unknown) => {
     if ((error as Error).name === 'ResourceNotFoundFault') return undefined;
     throw error;
   });
   if (!task) return undefined;
-  const endpoints = Array.isArray(event.data['endpointArns']) ? (event.data['endpointArns'] as string[]) : [];
   return {
     mode: 'dms',
     event,
-    objects: [`DMS task ${task.ReplicationTaskIdentifier ?? taskArn} (${task.Status ?? 'unknown'})`],
-    stop: [
-      `aws dms stop-replication-task --replication-task-arn ${taskArn};`,
-      `aws dms delete-replication-task --replication-task-arn ${taskArn};`,
-      ...endpoints.map((arn) => `aws dms delete-endpoint --endpoint-arn ${arn};`),
-    ],
+    objects: [`DMS task ${task.ReplicationTaskIdentifier ?? run.taskArn} (${task.Status ?? 'unknown'})`],
+    stop: dmsStopCommands(run),
+    dms: run,
   };
+}
+
+/** The commands that stop and remove a DMS run by hand. */
+export function dmsStopCommands(run: DmsRun): string[] {
+  return [
+    `aws dms stop-replication-task --replication-task-arn ${run.taskArn};`,
+    `aws dms delete-replication-task --replication-task-arn ${run.taskArn};`,
+    ...run.endpointArns.map((arn) => `aws dms delete-endpoint --endpoint-arn ${arn};`),
+    ...(run.slot ? [`on v1: SELECT pg_drop_replication_slot('${run.slot}');`] : []),
+  ];
 }
 
 export function describeRunningReplication(running: RunningReplication): string {

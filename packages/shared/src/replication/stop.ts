@@ -19,6 +19,8 @@ export interface StoppedReplication {
   lsn: string;
   /** Failed apply attempts on v2 while replication ran (duplicate keys, missing columns): each a conflict. */
   applyErrors: number;
+  /** Each apply or validation problem named, when the replication can name them (DMS's table statistics). */
+  problems?: string[];
 }
 
 export async function drainAndStop(

@@ -35,6 +35,8 @@ export interface RollbackOptions {
   trafficTimeoutMs: number;
   timestampColumn?: string;
   sslMode: SslMode;
+  /** The first delay of the DMS waiters that stop and delete a DMS task left running. */
+  dmsPollSeconds?: number;
   /** Why this rollback runs, when the cutover started it (a failed bake, a failed refresh). */
   reason?: string;
 }
@@ -88,7 +90,14 @@ export async function rollBack(ctx: RollbackContext): Promise<RollbackResult> {
   );
   for (const write of plan.writes) log(`  ${describeWrite(write)}`);
   const replication = await planRollbackReplication(
-    { config, clients, sslMode: options.sslMode, mask: ctx.mask, log },
+    {
+      config,
+      clients,
+      sslMode: options.sslMode,
+      mask: ctx.mask,
+      log,
+      ...(options.dmsPollSeconds !== undefined ? { dmsPollSeconds: options.dmsPollSeconds } : {}),
+    },
     view,
     state,
   );

@@ -4,7 +4,8 @@ import { compareTables, type ParityResult } from '../data/dynamodb/index.js';
 import { comparePostgres, type PostgresParity } from '../data/postgres/parity/index.js';
 import { withPostgres } from '../data/postgres/connection.js';
 import type { SslMode } from '../data/ssl-mode.js';
-import { replicationCut, replicationNames } from '../replication/postgres/index.js';
+import { dmsTaskSet, type DmsRun } from '../replication/dms/index.js';
+import { publicationSet, replicationCut, replicationNames } from '../replication/postgres/index.js';
 import type { Check } from '../report/index.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
 import { tableCut } from './table-cut.js';
@@ -24,6 +25,8 @@ export interface ParityContext {
   options: ParityVerifyOptions;
   mask(secret: string): void;
   log(line: string): void;
+  /** The DMS task the ledger records as carrying v1's writes, when migrate-data ran with `replication: dms`. */
+  dms?: DmsRun;
 }
 
 /** What the `parity` output carries: the PostgreSQL comparison per table, and the DynamoDB table's. */
@@ -55,13 +58,21 @@ export async function verifyParity(ctx: ParityContext): Promise<{ checks: Check[
         .rowCount === 1,
     'parity replication check',
   );
-  if (replicating)
-    ctx.log(`parity: replication slot ${names.slot} on v1: both sides are read at one consistent cut`);
+  // Or a DMS task does, read through the slot migrate-data found it took.
+  const dmsSlot = ctx.dms?.slot;
+  const stream = replicating
+    ? { names, carried: publicationSet(names) }
+    : ctx.dms && dmsSlot
+      ? { names: { slot: dmsSlot }, carried: dmsTaskSet(clients.dms(region), ctx.dms) }
+      : undefined;
+  if (stream)
+    ctx.log(
+      `parity: ${replicating ? 'replication' : `the DMS task ${ctx.dms!.task}'s`} slot ${stream.names.slot} on v1: both sides are read at one consistent cut`,
+    );
+  const cutOptions = { lockTimeoutMs: 5_000, catchUpTimeoutMs: 30_000 };
   const [postgres, table] = await Promise.all([
     comparePostgres(v1, v2, {
-      ...(replicating
-        ? { cut: replicationCut(v1, v2, names, { lockTimeoutMs: 5_000, catchUpTimeoutMs: 30_000 }) }
-        : {}),
+      ...(stream ? { cut: replicationCut(v1, v2, stream, cutOptions) } : {}),
       ...(options.ranges !== undefined ? { ranges: options.ranges } : {}),
       maxDifferencesListed: options.maxDifferencesListed,
       jobs: options.jobs,

@@ -5,6 +5,7 @@ import type { SslMode } from '../data/ssl-mode.js';
 import type { JsonObject, LedgerEventDraft } from '../ledger/event.js';
 import {
   checkSchemaDrift,
+  publicationSet,
   confirmCurrentPosition,
   readReplicationLag,
   replicationNames,
@@ -12,10 +13,12 @@ import {
 } from '../replication/postgres/index.js';
 import type { Check } from '../report/index.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
+import type { DmsRun } from '../replication/dms/index.js';
+import { verifyDmsReplication, type DmsReplicationOutput } from './dms-replication.js';
 import type { TableReplicationOutput } from './table-replication.js';
 
 /*
- * `check: replication`: while migrate-data's logical replication carries v1's writes to v2, is it
+ * `check: replication`: while migrate-data's logical replication (or its DMS task: dms-replication.ts) carries v1's writes to v2, is it
  * running, is its lag under the gate, and do the two schemas still match? DDL is not replicated: a column
  * added on v1 stalls the apply on v2, and a table created on v1 is never published, so its rows would be
  * lost at cutover without a word. Read-only on both sides.
@@ -32,13 +35,19 @@ export interface ReplicationVerifyContext {
   clients: AwsClients;
   options: ReplicationVerifyOptions;
   mask(secret: string): void;
+  /** The DMS task the ledger records as carrying v1's writes, when migrate-data ran with `replication: dms`. */
+  dms?: DmsRun;
 }
 
 export interface ReplicationOutput {
-  slot: string;
-  subscription: string;
+  mode: 'logical' | 'dms';
+  slot: string | null;
+  /** With mode logical: the subscription on v2. */
+  subscription?: string;
   lag: ReplicationLag;
   drift: string[];
+  /** With mode dms: the task and DMS's own latency figures. */
+  dms?: Omit<DmsReplicationOutput, 'slot' | 'lag' | 'drift'>;
   /** The table's stream, when migrate-data carried it (table-replication.ts). */
   table?: TableReplicationOutput;
 }
@@ -52,8 +61,18 @@ export async function verifyReplication(
   const [source, target] = await Promise.all([endpoint('v1'), endpoint('v2')]);
   const [v1, v2] = await Promise.all([connect(source), connect(target)]);
   try {
+    if (ctx.dms) {
+      const { checks, output } = await verifyDmsReplication(
+        { config: ctx.config, clients: ctx.clients, maxLagSeconds: ctx.options.maxLagSeconds },
+        ctx.dms,
+        v1,
+        v2,
+      );
+      const { slot, lag, drift, ...dms } = output;
+      return { checks, output: { mode: 'dms', slot, lag, drift, dms } };
+    }
     const lag = await readReplicationLag(v1, v2, names);
-    const drift = await checkSchemaDrift(v1, v2, names);
+    const drift = await checkSchemaDrift(v1, v2, publicationSet(names));
     const maxMs = ctx.options.maxLagSeconds * 1000;
     // Only for a slot that streams to a running worker: otherwise the running check already fails.
     const probe =
@@ -67,7 +86,13 @@ export async function verifyReplication(
     ];
     return {
       checks,
-      output: { slot: names.slot, subscription: names.subscription, lag, drift: drift.problems },
+      output: {
+        mode: 'logical',
+        slot: names.slot,
+        subscription: names.subscription,
+        lag,
+        drift: drift.problems,
+      },
     };
   } finally {
     await Promise.all([v1.end().catch(() => undefined), v2.end().catch(() => undefined)]);
@@ -159,7 +184,9 @@ export function replicationEvent(checks: readonly Check[], output: ReplicationOu
     type: 'replication-verified',
     data: {
       healthy: checks.every((c) => c.status !== 'fail'),
+      mode: output.mode,
       slot: output.slot,
+      ...(output.dms ? { task: output.dms.task } : {}),
       lag,
       drift: output.drift.slice(0, 20),
     },

@@ -171,9 +171,15 @@ export class DmsEngine {
     const slotName = sourceEndpoint?.slotName ?? slotNameFor(task.identifier);
     let slot: SnapshotSlot | undefined;
     if (withCdc) {
+      // The publications first: pgoutput reads them in the catalog as it was at each change it decodes,
+      // so a publication created after the slot "does not exist" for every change made before it, and
+      // the apply would fail on the first write v1 made during the load (pgcopydb, too, creates its
+      // publication before its slot: replication.md §2).
+      task.replication = { slotName, publications: [] };
+      task.replication.publications = await createPublications(run.source, slotName, tables);
+      this.check(run);
       slot = await createSlot(run.source, slotName, withLoad);
       run.clients.add(slot.walsender);
-      task.replication = { slotName, publications: [] };
     }
     this.check(run);
     task.status = 'running';
@@ -282,8 +288,10 @@ export class DmsEngine {
     const { task } = run;
     const objects = task.replication!;
     this.check(run);
-    objects.publications = await createPublications(run.source, objects.slotName, tables);
-    this.check(run);
+    if (objects.publications.length === 0) {
+      objects.publications = await createPublications(run.source, objects.slotName, tables);
+      this.check(run);
+    }
     if (task.migrationType === 'cdc') {
       const counters = await targetCounters(run.target, task.tables);
       for (const table of tables) {

@@ -4,7 +4,11 @@ export { dmsNames, type DmsNames } from './names.js';
 export { checkDmsSecret, refuseSecrets } from './secret-form.js';
 export { createEndpoint, findEndpoint, type EndpointSpec } from './endpoints.js';
 export { testConnection } from './connections.js';
-export { tableMappings, type MappedTable } from './mappings.js';
+export { mappedTables, tableMappings, type MappedTable } from './mappings.js';
+export { dmsRunOf, logicalSlots, newSlot, type DmsRun } from './run.js';
+export { dmsTaskSet } from './carried-set.js';
+export { readCdcLatency, type CdcLatency } from './latency.js';
+export { drainAndStopDms, type DmsDrainOptions } from './drain.js';
 export {
   awaitFullLoad,
   awaitValidation,

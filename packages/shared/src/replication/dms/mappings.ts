@@ -22,3 +22,25 @@ export function tableMappings(tables: readonly MappedTable[]): string {
     })),
   });
 }
+
+/**
+ * The tables a task's mappings name, as {@link tableMappings} wrote them: every `include` selection rule,
+ * its one-character sets read back as the characters they stand for. A rule with a wildcard left in it
+ * (a task made by hand) is refused: which tables it matches cannot be said without DMS.
+ */
+export function mappedTables(json: string): MappedTable[] {
+  const rules = (JSON.parse(json) as { rules?: Record<string, unknown>[] }).rules ?? [];
+  const unescape = (pattern: string) => {
+    const literal = pattern.replace(/\[(.)\]/g, '$1');
+    if (/[%_[]/.test(pattern.replace(/\[.\]/g, ''))) {
+      throw new Error(`the DMS table mapping ${pattern} holds a wildcard: name each table`);
+    }
+    return literal;
+  };
+  return rules
+    .filter((r) => r['rule-type'] === 'selection' && r['rule-action'] === 'include')
+    .map((r) => {
+      const locator = r['object-locator'] as { 'schema-name': string; 'table-name': string };
+      return { schema: unescape(locator['schema-name']), name: unescape(locator['table-name']) };
+    });
+}

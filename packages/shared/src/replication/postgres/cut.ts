@@ -1,13 +1,13 @@
 import type pg from 'pg';
-import { connectPostgres, type PostgresEndpoint } from '../../data/postgres/connection.js';
+import { connectPostgres, qualifiedName, type PostgresEndpoint } from '../../data/postgres/connection.js';
 import type { ConsistentCut } from '../../data/postgres/parity/types.js';
-import { confirmCurrentPosition } from './lag.js';
-import type { ReplicationNames } from './names.js';
+import { confirmCurrentPosition, type StreamNames } from './lag.js';
+import type { ReplicatedSet } from './replicated-set.js';
 
 /*
  * Parity while replication runs: two snapshots taken at the same instant differ by every write still in
  * flight, so a comparison under a live load would always fail. Instead the sides are read at one cut:
- * v1's published tables locked in SHARE mode (writers wait; readers and the apply go on), v1's snapshot
+ * v1's replicated tables (the publication's, or a DMS task's) locked in SHARE mode (writers wait; readers and the apply go on), v1's snapshot
  * opened, v2 waited for until it confirmed v1's WAL position (everything v1 committed is on v2), v2's
  * snapshot opened, and the lock released. v1's writers wait for the cut's duration, typically well under a
  * second, and never fail; a lock that cannot be had in `lockTimeoutMs` (a long write transaction) fails
@@ -21,20 +21,17 @@ const HOLD_ATTEMPTS = 5;
 export function replicationCut(
   v1: PostgresEndpoint,
   v2: PostgresEndpoint,
-  names: ReplicationNames,
+  stream: { names: StreamNames; carried: ReplicatedSet },
   options: { lockTimeoutMs: number; catchUpTimeoutMs: number },
 ): ConsistentCut {
+  const { names } = stream;
   let session: pg.Client | undefined;
   return {
     async hold() {
       session = await connectPostgres(v1, 'parity cut');
-      const { rows } = await session.query<{ name: string }>(
-        `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_catalog.pg_publication_tables
-          WHERE pubname = $1 ORDER BY 1`,
-        [names.publication],
-      );
-      if (rows.length === 0) return;
-      const tables = rows.map((r) => r.name).join(', ');
+      const carried = await stream.carried.tables(session);
+      if (carried.length === 0) return;
+      const tables = carried.map(qualifiedName).join(', ');
       // The tables are locked one after another: an application transaction holding one and wanting
       // another deadlocks with the cut, and PostgreSQL ends the one that waited first, usually the cut's. So a
       // deadlock is retried, a few times.
@@ -60,11 +57,12 @@ export function replicationCut(
       }
     },
     async caughtUp() {
-      const subscriber = await connectPostgres(v2, 'parity cut');
+      // v2 sees its own apply at once when it is a subscription; a DMS task is known by its slot alone.
+      const subscriber = names.subscription ? await connectPostgres(v2, 'parity cut') : undefined;
       const reached = await confirmCurrentPosition(session!, names, {
         timeoutMs: options.catchUpTimeoutMs,
-        v2: subscriber,
-      }).finally(() => subscriber.end().catch(() => undefined));
+        ...(subscriber ? { v2: subscriber } : {}),
+      }).finally(() => subscriber?.end().catch(() => undefined));
       if ('behind' in reached) {
         throw new Error(
           `v2 did not apply v1's writes up to ${reached.lsn} within ${Math.round(options.catchUpTimeoutMs / 1000)} s ` +

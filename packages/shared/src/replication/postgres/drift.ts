@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import { listTables, type TableInfo } from '../../data/postgres/catalog.js';
-import type { ReplicationNames } from './names.js';
+import type { ReplicatedSet } from './replicated-set.js';
 
 /*
  * Logical replication carries rows, not DDL (replication.md §1.1, §1.4). Two changes on v1 during
  * replication lose data without a word or stall it: a column added on v1 stops the apply worker on v2
- * until v2 has it too, and a table created on v1 is in no publication, so its rows never reach v2 at all.
- * The check compares v1's tables with the publication and with v2's, column by column.
+ * until v2 has it too, and a table created on v1 is in no publication (nor in a DMS task's table mappings,
+ * which name each table), so its rows never reach v2 at all. The check compares v1's tables with what
+ * the replication carries and with v2's, column by column.
  */
 
 export interface SchemaDrift {
@@ -17,18 +18,15 @@ export interface SchemaDrift {
 export async function checkSchemaDrift(
   v1: pg.Client,
   v2: pg.Client,
-  names: ReplicationNames,
+  carried: ReplicatedSet,
 ): Promise<SchemaDrift> {
   const [v1Tables, v2Tables, published] = await Promise.all([
     listTables(v1),
     listTables(v2),
-    v1.query<{ schema: string; name: string }>(
-      'SELECT schemaname AS schema, tablename AS name FROM pg_catalog.pg_publication_tables WHERE pubname = $1',
-      [names.publication],
-    ),
+    carried.tables(v1),
   ]);
   const key = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
-  const publishedKeys = new Set(published.rows.map(key));
+  const publishedKeys = new Set(published.map(key));
   const onV2 = new Map(v2Tables.map((t) => [key(t), t]));
   const problems: string[] = [];
   for (const table of v1Tables) {
@@ -36,8 +34,7 @@ export async function checkSchemaDrift(
     if (!publishedKeys.has(name)) {
       problems.push(
         `table ${name} is on v1 but not replicated (created after the copy?): its rows are not reaching v2. ` +
-          `Create it on v2, add it to the publication (ALTER PUBLICATION ${names.publication} ADD TABLE ${name}), ` +
-          `refresh the subscription, and copy its rows`,
+          carried.addTable(name),
       );
       continue;
     }

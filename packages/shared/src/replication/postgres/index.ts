@@ -13,10 +13,23 @@ export {
   probePublisher,
   publisherConnection,
 } from './subscription.js';
-export { confirmCurrentPosition, readReplicationLag, waitForCatchUp, type ReplicationLag } from './lag.js';
+export {
+  confirmCurrentPosition,
+  readReplicationLag,
+  waitForCatchUp,
+  type ReplicationLag,
+  type StreamNames,
+} from './lag.js';
 export { advanceSequences, type AdvancedSequence } from './sequences.js';
-export { dropSubscription, dropSlotAndPublication, findLeftovers, type Leftovers } from './teardown.js';
+export {
+  dropSlot,
+  dropSubscription,
+  dropSlotAndPublication,
+  findLeftovers,
+  type Leftovers,
+} from './teardown.js';
 export { checkSchemaDrift, type SchemaDrift } from './drift.js';
+export { publicationSet, type CarriedTable, type ReplicatedSet } from './replicated-set.js';
 export {
   directWriteGrants,
   endSessions,

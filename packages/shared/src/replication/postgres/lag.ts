@@ -71,11 +71,14 @@ export async function waitForCatchUp(
  * is stuck (waiting for a lock, say) keeps showing the small lag of its last reply; this sees it. Polls the
  * slot (there is no notification of a confirmed LSN); gives up after `timeoutMs` with the bytes behind.
  */
+/** The slot on v1 a stream is read from, and the subscription on v2 that applies it when it is one. */
+export type StreamNames = Pick<ReplicationNames, 'slot'> & Partial<Pick<ReplicationNames, 'subscription'>>;
+
 export interface CatchUpOptions {
   timeoutMs: number;
   pollMs?: number;
   /**
-   * v2, to see the catch-up at once: v1's slot learns what v2 applied only from v2's status replies, which
+   * v2, to see the catch-up at once (with the subscription's name): v1's slot learns what v2 applied only from v2's status replies, which
    * an idle apply worker sends every wal_receiver_status_interval (10 s), so WAL v1 writes on its own
    * (running-transaction records) can stay unconfirmed for seconds though v2 has nothing left to apply.
    */
@@ -84,7 +87,7 @@ export interface CatchUpOptions {
 
 export async function confirmCurrentPosition(
   v1: pg.Client,
-  names: ReplicationNames,
+  names: StreamNames,
   options: CatchUpOptions,
 ): Promise<{ lsn: string; ms: number } | { lsn: string; behind: number }> {
   const started = Date.now();
@@ -103,7 +106,11 @@ export async function confirmCurrentPosition(
     if (rows.length === 0)
       throw new Error(`the replication slot ${names.slot} is gone from v1: v2 cannot catch up`);
     const behind = Number(rows[0]!.behind ?? Number.POSITIVE_INFINITY);
-    if (behind <= 0 || (options.v2 && (await appliedOnV2(options.v2, names, target)))) {
+    const subscription = names.subscription;
+    if (
+      behind <= 0 ||
+      (options.v2 && subscription && (await appliedOnV2(options.v2, subscription, target)))
+    ) {
       return { lsn: target, ms: Date.now() - started };
     }
     if (Date.now() - started > options.timeoutMs) return { lsn: target, behind };
@@ -116,11 +123,11 @@ export async function confirmCurrentPosition(
  * applied before the next message is read) and, read afterwards, waits for more in its main loop, so
  * nothing it received is still being applied.
  */
-async function appliedOnV2(v2: pg.Client, names: ReplicationNames, lsn: string): Promise<boolean> {
+async function appliedOnV2(v2: pg.Client, subscription: string, lsn: string): Promise<boolean> {
   const received = await v2.query<{ pid: number }>(
     `SELECT pid FROM pg_catalog.pg_stat_subscription
       WHERE subname = $1 AND relid IS NULL AND pid IS NOT NULL AND received_lsn >= $2::pg_lsn`,
-    [names.subscription, lsn],
+    [subscription, lsn],
   );
   const pid = received.rows[0]?.pid;
   if (pid === undefined) return false;

@@ -11,6 +11,10 @@ import { replicationNames } from './names.js';
 // (and granted back) when the role could still write another way; everything granted back after.
 
 const names = replicationNames('pause');
+const tables = [
+  { schema: 'public', name: 'items' },
+  { schema: 'public', name: 'notes' },
+];
 let server: PostgresServer;
 let endpoint: PostgresEndpoint;
 
@@ -46,7 +50,7 @@ describe('pauseWrites', () => {
     const toolkit = await connectPostgres(endpoint, 'cutover pause');
     try {
       const recorded: unknown[] = [];
-      const paused = await pauseWrites(toolkit, names, [server.user], async (revoked) => {
+      const paused = await pauseWrites(toolkit, tables, [server.user], async (revoked) => {
         recorded.push(revoked);
       });
       expect(recorded).toEqual([paused.revoked]);
@@ -70,7 +74,7 @@ describe('pauseWrites', () => {
       await expect(server.session((c) => c.query(`INSERT INTO items VALUES (2, 'new')`))).rejects.toThrow(
         /permission denied for table items/,
       );
-      expect(await remainingWriters(toolkit, names, [server.user])).toEqual([]);
+      expect(await remainingWriters(toolkit, tables, [server.user])).toEqual([]);
 
       await resumeWrites(toolkit, paused.revoked);
       await server.session((c) => c.query(`INSERT INTO items VALUES (3, 'after')`));
@@ -86,7 +90,7 @@ describe('pauseWrites', () => {
     await server.admin((c) => c.query('GRANT INSERT ON public.notes TO PUBLIC'));
     const toolkit = await connectPostgres(endpoint, 'cutover pause');
     try {
-      await expect(pauseWrites(toolkit, names, [server.user], async () => undefined)).rejects.toThrow(
+      await expect(pauseWrites(toolkit, tables, [server.user], async () => undefined)).rejects.toThrow(
         new RegExp(
           `revoking the application's write privileges on v1 is not enough: ${server.user} may INSERT on public\\.notes`,
         ),
@@ -102,7 +106,7 @@ describe('pauseWrites', () => {
   it('refuses a role that does not exist, changing nothing', async () => {
     const toolkit = await connectPostgres(endpoint, 'cutover pause');
     try {
-      await expect(pauseWrites(toolkit, names, ['payments_writer'], async () => undefined)).rejects.toThrow(
+      await expect(pauseWrites(toolkit, tables, ['payments_writer'], async () => undefined)).rejects.toThrow(
         'no role payments_writer on v1: check application-roles',
       );
     } finally {

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { qualifiedName } from '../../data/postgres/connection.js';
-import type { ReplicationNames } from './names.js';
+import { tableArrays, type CarriedTable } from './replicated-set.js';
 
 /*
  * The `pause` cutover stops every commit on v1 before it drains the replication (replication.md §1.8):
  * `default_transaction_read_only` is undone by a session's own SET, and NOLOGIN leaves open sessions
  * writing; only REVOKE stops the next statement of an open session, and only ending the session rolls back
- * a transaction already open. So: revoke the application roles' write privileges on every published table,
+ * a transaction already open. So: revoke the application roles' write privileges on every replicated table,
  * prove they are gone (a privilege held through another role or PUBLIC survives a REVOKE), then end those
  * roles' sessions. What was revoked is returned, so that the ledger keeps it and a rollback grants exactly
  * that back.
@@ -37,22 +37,22 @@ interface GrantRow {
   privilege: WritePrivilege;
 }
 
-/** The write privileges each role holds itself (not through a group or PUBLIC) on the published tables. */
+/** The write privileges each role holds itself (not through a group or PUBLIC) on the replicated tables. */
 export async function directWriteGrants(
   v1: pg.Client,
-  names: ReplicationNames,
+  tables: readonly CarriedTable[],
   roles: readonly string[],
 ): Promise<RevokedPrivilege[]> {
   const { rows } = await v1.query<GrantRow>(
     `SELECT t.schemaname AS schema, t.tablename AS "table", r.rolname AS role, a.privilege_type AS privilege
-       FROM pg_catalog.pg_publication_tables t
+       FROM unnest($1::text[], $2::text[]) AS t(schemaname, tablename)
        JOIN pg_catalog.pg_class c
          ON c.relname = t.tablename AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = t.schemaname)
        CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) a
        JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
-      WHERE t.pubname = $1 AND r.rolname = ANY($2::text[]) AND a.privilege_type = ANY($3::text[])
+      WHERE r.rolname = ANY($3::text[]) AND a.privilege_type = ANY($4::text[])
       ORDER BY 1, 2, 3, 4`,
-    [names.publication, roles, WRITE_PRIVILEGES],
+    [...tableArrays(tables), roles, WRITE_PRIVILEGES],
   );
   const grouped = new Map<string, RevokedPrivilege>();
   for (const row of rows) {
@@ -69,28 +69,27 @@ export async function directWriteGrants(
   return [...grouped.values()];
 }
 
-/** Tables of the publication on which a role may still write by any path (group role, PUBLIC, superuser). */
+/** Replicated tables on which a role may still write by any path (group role, PUBLIC, superuser). */
 export async function remainingWriters(
   v1: pg.Client,
-  names: ReplicationNames,
+  tables: readonly CarriedTable[],
   roles: readonly string[],
 ): Promise<string[]> {
   const { rows } = await v1.query<{ what: string }>(
     // Materialized first: the planner would otherwise ask has_table_privilege of every relation,
-    // TOAST tables included, before the publication's filter (permission denied for schema pg_toast).
+    // TOAST tables included, before the tables' filter (permission denied for schema pg_toast).
     `WITH t AS MATERIALIZED (
        SELECT c.oid, t.schemaname, t.tablename
-         FROM pg_catalog.pg_publication_tables t
+         FROM unnest($1::text[], $2::text[]) AS t(schemaname, tablename)
          JOIN pg_catalog.pg_namespace n ON n.nspname = t.schemaname
-         JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.tablename
-        WHERE t.pubname = $1)
+         JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.tablename)
      SELECT format('%I may %s on %I.%I', r.role, p.privilege, t.schemaname, t.tablename) AS what
        FROM t
-       CROSS JOIN unnest($2::text[]) AS r(role)
-       CROSS JOIN unnest($3::text[]) AS p(privilege)
+       CROSS JOIN unnest($3::text[]) AS r(role)
+       CROSS JOIN unnest($4::text[]) AS p(privilege)
       WHERE pg_catalog.has_table_privilege(r.role, t.oid, p.privilege)
       ORDER BY 1`,
-    [names.publication, roles, WRITE_PRIVILEGES],
+    [...tableArrays(tables), roles, WRITE_PRIVILEGES],
   );
   return rows.map((r) => r.what);
 }
@@ -101,7 +100,7 @@ export async function remainingWriters(
  */
 export async function pauseWrites(
   v1: pg.Client,
-  names: ReplicationNames,
+  tables: readonly CarriedTable[],
   roles: readonly string[],
   onRevoking: (revoked: RevokedPrivilege[]) => Promise<void>,
 ): Promise<PausedWrites> {
@@ -112,7 +111,7 @@ export async function pauseWrites(
   if (missing.rowCount) {
     throw new Error(`no role ${missing.rows.map((r) => r.role).join(', ')} on v1: check application-roles`);
   }
-  const revoked = await directWriteGrants(v1, names, roles);
+  const revoked = await directWriteGrants(v1, tables, roles);
   // Recorded before it happens: a run that dies after the REVOKE leaves what a rollback must grant back.
   await onRevoking(revoked);
   await v1.query('BEGIN');
@@ -128,7 +127,7 @@ export async function pauseWrites(
     throw error;
   }
   const pausedAt = new Date();
-  const still = await remainingWriters(v1, names, roles);
+  const still = await remainingWriters(v1, tables, roles);
   if (still.length > 0) {
     await resumeWrites(v1, revoked);
     throw new Error(

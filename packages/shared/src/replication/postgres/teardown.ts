@@ -30,33 +30,40 @@ export async function dropSlotAndPublication(
   names: ReplicationNames,
   options: { timeoutMs?: number } = {},
 ): Promise<{ slot: boolean; publication: boolean }> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  let slot = false;
-  for (;;) {
-    const { rows } = await v1.query<{ active_pid: number | null }>(
-      'SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1',
-      [names.slot],
-    );
-    if (rows.length === 0) break;
-    const pid = rows[0]!.active_pid;
-    if (pid === null) {
-      await v1.query('SELECT pg_catalog.pg_drop_replication_slot($1)', [names.slot]);
-      slot = true;
-      break;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the replication slot ${names.slot} on v1 is still in use by process ${pid}: stop what streams from it ` +
-          `(a subscription on v2?), then \`SELECT pg_drop_replication_slot('${names.slot}')\` on v1`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const slot = await dropSlot(v1, names.slot, options);
   const dropped = await v1.query(`SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = $1`, [
     names.publication,
   ]);
   if (dropped.rowCount) await v1.query(`DROP PUBLICATION ${pg.escapeIdentifier(names.publication)}`);
   return { slot, publication: Boolean(dropped.rowCount) };
+}
+
+/** Drops a slot on v1 once nothing streams from it (waited for up to `timeoutMs`); false when it is gone. */
+export async function dropSlot(
+  v1: pg.Client,
+  slot: string,
+  options: { timeoutMs?: number } = {},
+): Promise<boolean> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    const { rows } = await v1.query<{ active_pid: number | null }>(
+      'SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1',
+      [slot],
+    );
+    if (rows.length === 0) return false;
+    const pid = rows[0]!.active_pid;
+    if (pid === null) {
+      await v1.query('SELECT pg_catalog.pg_drop_replication_slot($1)', [slot]);
+      return true;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the replication slot ${slot} on v1 is still in use by process ${pid}: stop what streams from it ` +
+          `(a subscription on v2?), then \`SELECT pg_drop_replication_slot('${slot}')\` on v1`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export interface Leftovers {
