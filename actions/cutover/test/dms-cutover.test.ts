@@ -8,9 +8,9 @@ import {
   dmsSecrets,
   replicationInstanceArn,
 } from '../../migrate-data/test/dms-setup.js';
-import { runCleanup } from '../../cleanup-v1/test/phase4.js';
+import { ARCHIVE_BUCKET, runCleanup } from '../../cleanup-v1/test/phase4.js';
 import { runMigrate } from '../../migrate-data/test/run-migrate.js';
-import { runPreview } from '../../preview/test/run-preview.js';
+import { everythingPrinted, runPreview } from '../../preview/test/run-preview.js';
 import { runVerify } from '../../verify-v2/test/run-verify.js';
 import { appParameters, errorsOf, ledgerTypes, runCutover, runRollback } from './phase3.js';
 import { sessionWritesOnV2, v1RowsMissingOnV2 } from './writes.js';
@@ -130,8 +130,15 @@ describe('cutover beside a DMS task', () => {
     const cleanup = await runCleanup(lab, { 'dry-run': 'true' });
     const row = cleanup.summary.split('<tr>').find((r) => r.includes('No replication slot'));
     expect(row).toContain('Pass');
-    const preview = await runPreview(lab, 41);
+    const preview = await runPreview(lab, 41, {
+      'archive-bucket': ARCHIVE_BUCKET,
+      'allow-disable-deletion-protection': 'true',
+      'enable-point-in-time-recovery': 'true',
+    });
     expect(errorsOf(preview)).toEqual([]);
+    expect(everythingPrinted(preview)).toMatch(
+      /No replication slot, publication or subscription is left behind/,
+    );
   });
 
   it('pause revokes the writes on the tables the task carries, drains it, and measures the pause', async () => {

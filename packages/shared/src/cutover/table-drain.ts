@@ -7,7 +7,6 @@ import { TABLE_REPLICATION_EVENTS } from '../migrate/table-replication.js';
 import {
   resumeSavedCatchUp,
   streamPositionsParameter,
-  streamPositionsStore,
   type KeyConflict,
   type TableCatchUp,
 } from '../replication/dynamodb/index.js';
@@ -97,10 +96,7 @@ export class TableDrain {
       },
     });
     // The positions are in the ledger now; the parameter would only be a leftover.
-    await streamPositionsStore(
-      this.ctx.clients.ssm(this.ctx.config.regions.primary),
-      this.ctx.config.environment,
-    ).clear();
+    await this.catchUp.forget();
     this.ctx.log(
       `Stream of ${positions.table} drained to its tip and stopped: ${result.records} change(s), ${result.keysApplied} key(s) applied to ${positions.target}.`,
     );

@@ -7,29 +7,25 @@ import { VerdictError } from '../errors/index.js';
 import type { JsonObject, LedgerEvent, LedgerEventDraft } from '../ledger/event.js';
 import { describeEvent } from '../ledger/describe.js';
 import type { LedgerView } from '../ledger/view.js';
-import { dmsTaskSet, drainAndStopDms, type DmsRun } from '../replication/dms/index.js';
 import {
   advanceSequences,
   applicationSessions,
   describeSessions,
   overtakenSequences,
   pauseWrites,
-  publicationSet,
-  replicationNames,
   resumeWrites,
   type AdvancedSequence,
-  type ReplicatedSet,
   type RevokedPrivilege,
 } from '../replication/postgres/index.js';
 import {
   describeRunningReplication,
   REPLICATION_EVENTS,
   runningReplication,
-  type RunningReplication,
 } from '../replication/running.js';
-import { drainAndStop, type StoppedReplication } from '../replication/stop.js';
+import type { StoppedReplication } from '../replication/stop.js';
 import { resolveDatabaseEndpoint } from '../resources/database-endpoint.js';
 import { verifyReplication } from '../verify/replication.js';
+import { carrierOf, type Carrier } from './carrier.js';
 import { TableDrain, tableReplicationInLedger } from './table-drain.js';
 
 /*
@@ -184,7 +180,13 @@ export async function prepareWriteStrategy(
         resolveDatabaseEndpoint({ ...ctx, side, sslMode: options.sslMode }),
       ),
     );
-    pg = { ...carrierOf(ctx, running), v1: v1!, v2: v2! };
+    const carrier = carrierOf(running, {
+      config,
+      clients: ctx.clients,
+      dmsPollSeconds: options.dmsPollSeconds,
+      log: ctx.log,
+    });
+    pg = { ...carrier, v1: v1!, v2: v2! };
   }
   const drain = table
     ? await TableDrain.open({
@@ -202,49 +204,6 @@ export async function prepareWriteStrategy(
 interface PostgresSide extends Carrier {
   v1: PostgresEndpoint;
   v2: PostgresEndpoint;
-}
-
-/** Logical replication's slot and subscription, or a DMS task: what the plan names and how each ends. */
-interface Carrier {
-  /** What the stop removes, for the plan: `the slot … and subscription … dropped`. */
-  removed: string;
-  /** The tables it carries: those whose writes `pause` revokes. */
-  carried: ReplicatedSet;
-  /** Waits until v2 has every byte v1 wrote, then stops it and removes what it made. */
-  drainAndStop(v1: pg.Client, v2: pg.Client, timeoutMs: number): Promise<StoppedReplication>;
-  /** The ledger's record of the stop, and the log's. */
-  stopped: { data: JsonObject; line: string };
-}
-
-function carrierOf(ctx: WriteStrategyContext, running: RunningReplication): Carrier {
-  if (running.dms) {
-    const run = running.dms as DmsRun & { slot: string };
-    const dms = ctx.clients.dms(ctx.config.regions.primary);
-    return {
-      removed: `the DMS task ${run.task} stopped and deleted with its endpoints (slot ${run.slot} on v1)`,
-      carried: dmsTaskSet(dms, run),
-      drainAndStop: (v1, _v2, timeoutMs) =>
-        drainAndStopDms(v1, dms, run, {
-          timeoutMs,
-          minDelaySeconds: ctx.options.dmsPollSeconds,
-          log: ctx.log,
-        }),
-      stopped: {
-        data: { mode: 'dms', task: run.task, taskArn: run.taskArn, slot: run.slot },
-        line: `DMS task ${run.task} stopped and deleted, its endpoints deleted, its slot ${run.slot} gone from v1`,
-      },
-    };
-  }
-  const names = replicationNames(ctx.config.environment);
-  return {
-    removed: `the slot ${names.slot} and subscription ${names.subscription} dropped`,
-    carried: publicationSet(names),
-    drainAndStop: (v1, v2, timeoutMs) => drainAndStop(v1, v2, names, { timeoutMs }),
-    stopped: {
-      data: { slot: names.slot, subscription: names.subscription },
-      line: `subscription ${names.subscription} dropped on v2, slot ${names.slot} and publication dropped on v1`,
-    },
-  };
 }
 
 class Replicated implements ReplicatedCutover {

@@ -40,7 +40,8 @@ export async function drainAndStopDms(
   if ('behind' in reached) {
     throw new Error(
       `the DMS task ${run.task} did not confirm v1's position ${reached.lsn} within ${Math.round(options.timeoutMs / 1000)} s ` +
-        `(${reached.behind.toLocaleString('en-US')} bytes of WAL behind on its slot ${run.slot}): look at its CDCLatencyTarget and its log. It still runs`,
+        `(${reached.behind.toLocaleString('en-US')} bytes of WAL behind on its slot ${run.slot}): look at its CDCLatencyTarget and its log ` +
+        "(a task that captures no change does not move its slot: with v1 idle, only a change, or the endpoint's HeartbeatEnable, makes it confirm). It still runs",
     );
   }
   const problems = (await tableStatistics(dms, run.taskArn)).flatMap((t) => {

@@ -131,6 +131,12 @@ export class TableCatchUp {
     this.following = undefined;
   }
 
+  /** Once the stream is drained and its positions recorded elsewhere (the ledger): the saved ones go. */
+  async forget(): Promise<void> {
+    await this.stop();
+    await this.options.store.clear();
+  }
+
   /** The age of the oldest change read and not applied. */
   lagMs(): number {
     const oldest = this.pending.oldest();

@@ -97,6 +97,12 @@ export async function runPostgresCopy(plan: PostgresCopyPlan): Promise<PostgresC
 
   const snapshot = await context.snapshot.acquire(source);
   log(`snapshot: ${snapshot.id} on ${describeEndpoint(source)}`);
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await snapshot.release();
+  };
   let tables;
   try {
     await checkSourceUnchanged(source, snapshot.id, plan);
@@ -118,20 +124,25 @@ export async function runPostgresCopy(plan: PostgresCopyPlan): Promise<PostgresC
       );
     }
     await checkTargetReady(context, plan);
-    tables = context.loader
-      ? await context.loader.load(plan.tables, log)
-      : await loadData({
-          source,
-          target,
-          tables: plan.tables,
-          snapshotId: snapshot.id,
-          jobs: plan.jobs,
-          log,
-          progressIntervalSeconds: context.progressIntervalSeconds,
-        });
+    if (context.loader) {
+      // An outside loader (DMS) reads v1 in a snapshot of its own, and both dumps are taken: v1 need not
+      // keep the old row versions for this one through a load that may take hours.
+      await release();
+      tables = await context.loader.load(plan.tables, log);
+    } else {
+      tables = await loadData({
+        source,
+        target,
+        tables: plan.tables,
+        snapshotId: snapshot.id,
+        jobs: plan.jobs,
+        log,
+        progressIntervalSeconds: context.progressIntervalSeconds,
+      });
+    }
   } finally {
     // The rows are in: v1 need not keep the old row versions for this snapshot any longer.
-    await snapshot.release();
+    await release();
   }
   const postData = postScript
     ? await applyPostData(target, postScript, plan.jobs, log)
